@@ -1,0 +1,277 @@
+/**
+ * Registry benchmark (issue "treff foundation and the member registry"), run by hand:
+ *
+ *   npm run build && node --import tsx bench/registry.ts [--members 10000] [--payments 100000]
+ *
+ * 1. imports N members from CSV through the real import (validation, one transaction, audit);
+ * 2. books M payments (bulk insert, spread over the members) and a monthly fee per member;
+ * 3. starts `node dist/main.js serve` as its own process, logs in as the board over HTTP and
+ *    measures the member list (random pages) and the search (random name fragments);
+ * 4. reads the server's resident memory (VmRSS) when idle, before and after the load.
+ *
+ * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL instead of a fresh SQLite file.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRuntime } from '../src/app.ts';
+import { createUser } from '../src/auth/index.ts';
+import { CLI_ACTOR } from '../src/core/audit/index.ts';
+import { parseConfig } from '../src/core/config/load.ts';
+import { newId } from '../src/core/ids.ts';
+import { silentLogger } from '../src/core/log.ts';
+import { importMembers } from '../src/members/index.ts';
+import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
+
+const { values } = parseArgs({
+  options: {
+    members: { type: 'string', default: '10000' },
+    payments: { type: 'string', default: '100000' },
+    requests: { type: 'string', default: '400' },
+  },
+});
+const MEMBERS = Number(values.members);
+const PAYMENTS = Number(values.payments);
+const REQUESTS = Number(values.requests);
+
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'Jörg',
+  'Käthe',
+  'Özlem',
+  'Sören',
+];
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Perlman',
+  'Müller',
+  'Schäfer',
+  'Weiß',
+  'Becker',
+  'Wagner',
+  'Krüger',
+];
+const CITIES = ['Osnabrück', 'Bramsche', 'Melle', 'Georgsmarienhütte', 'Bad Iburg', 'Wallenhorst'];
+
+function pick<T>(list: readonly T[], index: number): T {
+  return list[index % list.length] as T;
+}
+
+function memberCsv(count: number): string {
+  const lines = [
+    'member_number,first_name,last_name,birth_date,street,postcode,city,email,phone,openpgp_fingerprint,joined_on,left_on',
+  ];
+  for (let i = 1; i <= count; i++) {
+    const joined = `20${String(10 + (i % 15)).padStart(2, '0')}-0${1 + (i % 9)}-15`;
+    const left = i % 10 === 0 ? '2025-12-31' : '';
+    lines.push(
+      [
+        i,
+        pick(FIRST, i * 7),
+        `${pick(LAST, i * 13)}${i % 50}`,
+        `19${60 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
+        `Weg ${i}`,
+        '49074',
+        pick(CITIES, i),
+        `m${i}@example.org`,
+        i % 3 ? `+49 541 ${100000 + i}` : '',
+        '',
+        joined,
+        left,
+      ].join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function summary(label: string, samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const f = (ms: number) => `${ms.toFixed(1)} ms`;
+  return `${label}: n=${sorted.length} p50 ${f(percentile(sorted, 50))}, p95 ${f(percentile(sorted, 95))}, p99 ${f(percentile(sorted, 99))}, max ${f(sorted.at(-1) ?? NaN)}`;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+  return kib / 1024;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'treff-bench-'));
+const port = await freePort();
+const yaml = (await readFile(EXAMPLE_CONFIG, 'utf8')).replace('port: 8080', `port: ${port}`);
+const file = join(dir, 'treff.yaml');
+await writeFile(file, yaml);
+const env = {
+  ...process.env,
+  ...(process.env['BENCH_DATABASE_URL']
+    ? { TREFF_DATABASE_URL: process.env['BENCH_DATABASE_URL'] }
+    : {}),
+};
+const config = parseConfig(yaml, file, env);
+console.log(
+  `treff registry benchmark: ${MEMBERS} members, ${PAYMENTS} payments, ${config.database.url.split(':')[0]}, Node ${process.version}`,
+);
+
+const runtime = await createRuntime(config, { log: silentLogger() });
+const csv = memberCsv(MEMBERS);
+let started = performance.now();
+const report = await importMembers(runtime, CLI_ACTOR, csv, { dryRun: false });
+console.log(
+  `CSV import of ${report.count} members (${(csv.length / 1e6).toFixed(1)} MB): ${((performance.now() - started) / 1000).toFixed(2)} s`,
+);
+
+started = performance.now();
+const members = await runtime.db.selectFrom('members').select(['id', 'joined_on']).execute();
+const now = new Date().toISOString();
+await runtime.db.transaction().execute(async (trx) => {
+  for (let start = 0; start < members.length; start += 1000) {
+    await trx
+      .insertInto('member_fees')
+      .values(
+        members.slice(start, start + 1000).map((m) => ({
+          id: newId(),
+          member_id: m.id,
+          amount_cents: 500,
+          interval_months: 1,
+          valid_from: m.joined_on,
+          created_at: now,
+          created_by: 'bench',
+        })),
+      )
+      .execute();
+  }
+  for (let start = 0; start < PAYMENTS; start += 1000) {
+    const rows = [];
+    for (let i = start; i < Math.min(PAYMENTS, start + 1000); i++) {
+      const member = members[i % members.length];
+      if (!member) continue;
+      rows.push({
+        id: newId(),
+        member_id: member.id,
+        booked_on: `20${String(10 + (i % 16)).padStart(2, '0')}-0${1 + (i % 9)}-01`,
+        amount_cents: 500,
+        reference: `Beitrag ${i}`,
+        kind: 'payment' as const,
+        reverses_id: null,
+        source: 'manual' as const,
+        import_row_id: null,
+        created_at: now,
+        created_by: 'bench',
+      });
+    }
+    await trx.insertInto('bookings').values(rows).execute();
+  }
+});
+console.log(
+  `seeded ${members.length} fees and ${PAYMENTS} payments in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
+const password = 'benchmark-password-1';
+await createUser(runtime, CLI_ACTOR, { username: 'bench', password, roles: ['board'] });
+await runtime.close();
+
+// The flags the `treff` executable runs with (src/main.ts); BENCH_NODE_OPTIONS='' for Node's defaults.
+const nodeFlags = (process.env['BENCH_NODE_OPTIONS'] ?? '--max-semi-space-size=1')
+  .split(' ')
+  .filter(Boolean);
+console.log(`server: node ${nodeFlags.join(' ')} dist/main.js serve`);
+const server = spawn(
+  process.execPath,
+  [...nodeFlags, join(ROOT, 'dist', 'main.js'), 'serve', '--config', file],
+  {
+    env: { ...env, TREFF_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+try {
+  await new Promise<void>((resolve, reject) => {
+    server.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listens on')) resolve();
+    });
+    server.once('exit', (code) => {
+      reject(new Error(`server exited with ${code}`));
+    });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const pid = server.pid ?? 0;
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  console.log(`idle RSS after start: ${(await rssMiB(pid)).toFixed(1)} MiB`);
+
+  const loginPage = await (await fetch(`${base}/login`)).text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(loginPage)?.[1] ?? '';
+  const login = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ _csrf: token, username: 'bench', password }).toString(),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  if (login.status !== 303 || !cookie) throw new Error(`login failed: ${login.status}`);
+
+  const timed = async (path: string): Promise<number> => {
+    const begin = performance.now();
+    const response = await fetch(`${base}${path}`, { headers: { cookie } });
+    await response.text();
+    if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+    return performance.now() - begin;
+  };
+  for (let i = 0; i < 20; i++) await timed(`/admin/members?page=${1 + i}`);
+
+  const pages = Math.ceil((MEMBERS * 0.9) / 50);
+  const list: number[] = [];
+  for (let i = 0; i < REQUESTS; i++)
+    list.push(await timed(`/admin/members?page=${1 + ((i * 37) % pages)}`));
+  const search: number[] = [];
+  const queries = [
+    ...LAST.map((l) => l.slice(0, 4).toLowerCase()),
+    ...FIRST.map((f) => f.toLowerCase()),
+    'muller',
+    'mueller',
+    'bramsche',
+    'm123@',
+    '4242',
+  ];
+  for (let i = 0; i < REQUESTS; i++)
+    search.push(await timed(`/admin/members?status=all&q=${encodeURIComponent(pick(queries, i))}`));
+  console.log(summary('member list (50 per page, with balances)', list));
+  console.log(summary('member search', search));
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  console.log(`idle RSS after the load: ${(await rssMiB(pid)).toFixed(1)} MiB`);
+} finally {
+  server.kill('SIGTERM');
+  await once(server, 'exit');
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,2 @@
+/** Admin pages: outbox and users. */
+export { adminRoutes } from './admin.routes.tsx';

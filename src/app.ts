@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Hono } from 'hono';
+import { accessRoutes } from './access/index.ts';
+import { adminRoutes } from './admin/index.ts';
+import { authRoutes, sessionMiddleware } from './auth/index.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import type { Config } from './core/config/load.ts';
+import { migrateToLatest, openDatabase } from './core/db/database.ts';
+import type { Deps } from './core/deps.ts';
+import { writeFileAtomic } from './core/fs.ts';
+import { createWebFrame } from './core/http/app.tsx';
+import type { AppEnv } from './core/http/context.ts';
+import { createLogger, type Logger } from './core/log.ts';
+import { outboxMailer, smtpMailer, type Mailer } from './core/mail/mailer.ts';
+import { argon2Hasher, type PasswordHasher } from './core/password.ts';
+import { memberRoutes } from './members/index.ts';
+import { siteRoutes } from './site/index.ts';
+
+/** Deps plus the means to release them. */
+export interface Runtime extends Deps {
+  close(): Promise<void>;
+}
+
+/** Overrides for tests and benchmarks. */
+export interface RuntimeOptions {
+  clock?: Clock;
+  mailer?: Mailer;
+  hasher?: PasswordHasher;
+  log?: Logger;
+  /** Put every PostgreSQL table into this schema (one schema per test). */
+  pgSchema?: string;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * The composition root: opens the database (migrating it), reads or creates the secret, picks
+ * the mailer, and returns the dependencies every entry point (web server, CLI) shares.
+ */
+export async function createRuntime(
+  config: Config,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const log = options.log ?? createLogger();
+  const clock = options.clock ?? systemClock;
+  const handle = await openDatabase(
+    config.database.url,
+    options.pgSchema ? { pgSchema: options.pgSchema } : {},
+  );
+  try {
+    if (options.migrate !== false) await migrateToLatest(handle.db, handle.pgSchema);
+    const secret = await loadOrCreateSecret(config.paths.secretFile);
+    const mailer = options.mailer ?? (await createMailer(config, clock));
+    return {
+      config,
+      db: handle.db,
+      dialect: handle.dialect,
+      ...(handle.pgSchema ? { pgSchema: handle.pgSchema } : {}),
+      log,
+      clock,
+      mailer,
+      hasher: options.hasher ?? argon2Hasher(),
+      secret,
+      close: () => handle.close(),
+    };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+async function createMailer(config: Config, clock: Clock): Promise<Mailer> {
+  const smtp = config.mail.smtp;
+  if (!smtp) return outboxMailer({ from: config.mail.from, dir: config.paths.outboxDir, clock });
+  const password = smtp.passwordFile
+    ? (await readFile(smtp.passwordFile, 'utf8')).trim()
+    : undefined;
+  return smtpMailer({
+    from: config.mail.from,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    user: smtp.user,
+    password,
+  });
+}
+
+/** Reads the 32-byte secret of this installation, creating it (mode 0600) on first use. */
+export async function loadOrCreateSecret(path: string): Promise<Buffer> {
+  try {
+    const secret = await readFile(path);
+    if (secret.length >= 32) return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(32);
+  await writeFileAtomic(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** The whole web application: the frame plus every module's routes. */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = createWebFrame({
+    log: deps.log,
+    clock: deps.clock,
+    secret: deps.secret,
+    clubName: deps.config.club.name,
+    publicUrl: deps.config.publicUrl,
+    defaultLang: deps.config.club.defaultLanguage,
+    sessionMiddleware: sessionMiddleware(deps),
+  });
+  app.route('/', siteRoutes(deps.config));
+  app.route('/', authRoutes(deps));
+  app.route('/', memberRoutes(deps));
+  app.route('/', accessRoutes(deps));
+  app.route('/', adminRoutes(deps));
+  return app;
+}

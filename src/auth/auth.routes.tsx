@@ -1,0 +1,101 @@
+import { Hono } from 'hono';
+import type { Deps } from '../core/deps.ts';
+import { pageContext, sendPage } from '../core/http/app.tsx';
+import type { AppEnv } from '../core/http/context.ts';
+import { hasRole } from '../core/http/context.ts';
+import {
+  loginLinkIsUsable,
+  loginWithLink,
+  loginWithPassword,
+  logout,
+  requestLoginLink,
+} from './auth.service.ts';
+import { LinkConfirmPage, LoginPage, MemberLoginPage } from './auth.views.tsx';
+import { clearSessionCookie, setSessionCookie } from './session.middleware.ts';
+
+/** A redirect target only if it is a path on this site (no open redirect). */
+function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '';
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Login, logout and the member login links. Public routes: they set a cookie only on success. */
+export function authRoutes(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const trustProxy = deps.config.web.trustProxy;
+
+  app.get('/login', async (c) => {
+    const next = safeNext(c.req.query('next'));
+    return sendPage(c, <LoginPage page={pageContext(c)} next={next} failed={false} />);
+  });
+
+  app.post('/login', async (c) => {
+    const body = await c.req.parseBody();
+    const username = typeof body['username'] === 'string' ? body['username'] : '';
+    const password = typeof body['password'] === 'string' ? body['password'] : '';
+    const next = safeNext(body['next']);
+    const session = await loginWithPassword(deps, username, password, null);
+    if (!session) {
+      return sendPage(
+        c,
+        <LoginPage page={pageContext(c)} next={next} failed={true} username={username} />,
+        401,
+      );
+    }
+    setSessionCookie(c, trustProxy, session);
+    return c.redirect(next || '/home', 303);
+  });
+
+  // Where a fresh login lands: the first area the roles open.
+  app.get('/home', (c) => {
+    const session = c.get('session');
+    if (hasRole(session, 'board', 'treasurer')) return c.redirect('/admin/members', 303);
+    if (hasRole(session, 'admin')) return c.redirect('/admin/outbox', 303);
+    if (hasRole(session, 'member')) return c.redirect('/me', 303);
+    return c.redirect('/login', 303);
+  });
+
+  app.post('/logout', async (c) => {
+    const session = c.get('session');
+    if (session) await logout(deps, session.id);
+    clearSessionCookie(c, trustProxy);
+    return c.redirect('/', 303);
+  });
+
+  app.get('/login/member', (c) =>
+    sendPage(c, <MemberLoginPage page={pageContext(c)} sent={false} />),
+  );
+
+  app.post('/login/member', async (c) => {
+    const body = await c.req.parseBody();
+    const email = typeof body['email'] === 'string' ? body['email'] : '';
+    await requestLoginLink(deps, email, c.get('lang'));
+    return sendPage(c, <MemberLoginPage page={pageContext(c)} sent={true} />);
+  });
+
+  app.get('/login/link/:token', async (c) => {
+    const token = c.req.param('token');
+    const usable = TOKEN.test(token) && (await loginLinkIsUsable(deps, token));
+    return sendPage(
+      c,
+      <LinkConfirmPage page={pageContext(c)} token={token} usable={usable} />,
+      usable ? 200 : 404,
+    );
+  });
+
+  app.post('/login/link/:token', async (c) => {
+    const token = c.req.param('token');
+    const session = TOKEN.test(token) ? await loginWithLink(deps, token, c.get('lang')) : null;
+    if (!session)
+      return sendPage(
+        c,
+        <LinkConfirmPage page={pageContext(c)} token={token} usable={false} />,
+        404,
+      );
+    setSessionCookie(c, trustProxy, session);
+    return c.redirect('/me', 303);
+  });
+
+  return app;
+}

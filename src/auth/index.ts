@@ -1,0 +1,12 @@
+/** Web users, sessions, login and member login links. */
+export { authRoutes } from './auth.routes.tsx';
+export { sessionMiddleware } from './session.middleware.ts';
+export {
+  createUser,
+  listUsers,
+  setUserPassword,
+  MIN_PASSWORD_LENGTH,
+  USERNAME,
+} from './auth.service.ts';
+export type { User } from './auth.service.ts';
+export { listLoginLinksOfMember } from './auth.repo.ts';

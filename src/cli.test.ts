@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { EXAMPLE_CONFIG, ROOT, testHasher } from '../test/support/app.ts';
+import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../test/support/db.ts';
+import { runCli, type CliIO } from './cli.ts';
+import { silentLogger } from './core/log.ts';
+
+const HEADER =
+  'member_number,first_name,last_name,birth_date,street,postcode,city,email,phone,openpgp_fingerprint,joined_on,left_on';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`treff command line (${dialect})`, () => {
+    let dir: string;
+    let config: string;
+    let database: TestDatabase;
+    let stdin = '';
+    const run = async (...args: string[]): Promise<Run> => {
+      let out = '';
+      let err = '';
+      const io: CliIO = {
+        out: (text) => (out += text),
+        err: (text) => (err += text),
+        readStdin: () => Promise.resolve(stdin),
+        runtimeOptions: {
+          log: silentLogger(),
+          hasher: testHasher,
+          ...(database.pgSchema ? { pgSchema: database.pgSchema } : {}),
+        },
+      };
+      const code = await runCli(args, io);
+      return { code, out, err };
+    };
+
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'treff-cli-'));
+      database = await createTestDatabase(dialect, join(dir, 'data'));
+      config = join(dir, 'treff.yaml');
+      await writeFile(config, await readFile(EXAMPLE_CONFIG, 'utf8'));
+      process.env['TREFF_DATABASE_URL'] = database.url;
+      stdin = '';
+    });
+    afterEach(async () => {
+      delete process.env['TREFF_DATABASE_URL'];
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    test('init creates the first admin once and prints its login', async () => {
+      const first = await run('init', '--config', config);
+      assert.equal(first.code, 0, first.err);
+      assert.match(first.out, /^Created the admin login: admin \/ [A-Za-z0-9]{20}\n$/);
+      const second = await run('init', '--config', config);
+      assert.equal(second.code, 0);
+      assert.match(second.out, /initialised already; nothing changed/);
+    });
+
+    test('imports, shows and exports members', async () => {
+      const csv = join(dir, 'members.csv');
+      await writeFile(
+        csv,
+        `${HEADER}\n1,Ada,Lovelace,1990-12-10,,,,ada@example.org,,,2024-01-01,\n2,Alan,Turing,,,,,,,,2024-01-01,\n`,
+      );
+      const dry = await run('members', 'import', csv, '--dry-run', '--config', config);
+      assert.equal(dry.code, 0, dry.err);
+      assert.match(dry.out, /2 members would be imported \(dry run\)/);
+      assert.equal((await run('members', 'export', '--config', config)).out, `${HEADER}\r\n`);
+      assert.match(
+        (await run('members', 'import', csv, '--config', config)).out,
+        /Imported 2 members/,
+      );
+      const shown = await run('members', 'show', '1', '--config', config);
+      assert.match(shown.out, /^1 {2}Ada Lovelace\n/);
+      const json = JSON.parse(
+        (await run('members', 'show', '1', '--json', '--config', config)).out,
+      ) as { member: { email: string } };
+      assert.equal(json.member.email, 'ada@example.org');
+      const exported = await run('members', 'export', '--config', config);
+      assert.equal(exported.out.split('\r\n').length, 4);
+    });
+
+    test('fails with a one-line reason for an unknown member number', async () => {
+      const result = await run('members', 'show', '999', '--config', config);
+      assert.equal(result.code, 1);
+      assert.equal(result.err, 'treff: No member with number 999.\n');
+      assert.equal(result.out, '');
+    });
+
+    test('a CSV with a bad row imports nothing and lists each bad line', async () => {
+      const csv = join(dir, 'members.csv');
+      await writeFile(
+        csv,
+        `${HEADER}\n1,Ada,Lovelace,,,,,,,,2024-01-01,\n1,Alan,Turing,,,,,,,,2024-01-01,\n3,Grace,Hopper,,,,,,12,,2024-01-01,\n`,
+      );
+      const result = await run('members', 'import', csv, '--config', config);
+      assert.equal(result.code, 1);
+      assert.equal(
+        result.err,
+        `treff: ${csv}: 2 problems, nothing imported\n  line 3: member_number: duplicate of line 2\n  line 4: phone: expected a phone number such as +49 541 123456\n`,
+      );
+      assert.equal((await run('members', 'export', '--config', config)).out, `${HEADER}\r\n`);
+    });
+
+    test('adds a board login with a password from stdin', async () => {
+      stdin = 'a long enough password\n';
+      const added = await run(
+        'users',
+        'add',
+        'vorstand',
+        '--roles',
+        'board,treasurer',
+        '--config',
+        config,
+      );
+      assert.equal(added.code, 0, added.err);
+      assert.match(
+        (await run('users', 'list', '--config', config)).out,
+        /^vorstand\tboard,treasurer\tvorstand\n$/,
+      );
+      stdin = 'short\n';
+      const weak = await run('users', 'set-password', 'vorstand', '--config', config);
+      assert.equal(weak.code, 1);
+      assert.match(weak.err, /^treff: The password must be 12 to 1024 characters long/);
+      const bad = await run(
+        'users',
+        'add',
+        'x',
+        '--roles',
+        'emperor',
+        '--generate',
+        '--config',
+        config,
+      );
+      assert.equal(bad.code, 1);
+    });
+  });
+}
+
+describe('treff config and help', () => {
+  test('config check lists every problem with its path and fails', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'treff-cli-'));
+    try {
+      const file = join(dir, 'treff.yaml');
+      await writeFile(
+        file,
+        (await readFile(EXAMPLE_CONFIG, 'utf8'))
+          .replace('history: 10', 'history: 10.5')
+          .replace('port: 3478', 'port: 99999'),
+      );
+      let err = '';
+      const io: CliIO = {
+        out: () => {},
+        err: (text) => (err += text),
+        readStdin: () => Promise.resolve(''),
+      };
+      assert.equal(await runCli(['config', 'check', file], io), 1);
+      assert.equal(
+        err,
+        `treff: ${file} has problems\n  services.jitsi.stun.port: must be at most 65535\n  services.xmpp.muc.history: expected a whole number\n`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the installed command exits non-zero with a reason on stderr, and has --help', async () => {
+    const exec = promisify(execFile);
+    const main = join(ROOT, 'src', 'main.ts');
+    const help = await exec(process.execPath, ['--import', 'tsx', main, 'members', '--help'], {
+      cwd: ROOT,
+    });
+    assert.match(help.stdout, /import \[options\] <file>/);
+    await assert.rejects(
+      exec(process.execPath, ['--import', 'tsx', main, 'config', 'check', '/nonexistent.yaml'], {
+        cwd: ROOT,
+      }),
+      (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 1);
+        assert.equal(error.stderr, 'treff: Cannot read /nonexistent.yaml: file not found\n');
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,403 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { createApp, createRuntime, type Runtime, type RuntimeOptions } from './app.ts';
+import { createUser, listUsers, setUserPassword } from './auth/index.ts';
+import { CLI_ACTOR } from './core/audit/index.ts';
+import { configPath, ConfigError, loadConfig } from './core/config/load.ts';
+import { TreffConfig } from './core/config/schema.ts';
+import { migrateToLatest } from './core/db/database.ts';
+import { AppError, formatIssues } from './core/errors.ts';
+import { writeFileAtomic } from './core/fs.ts';
+import { createLogger } from './core/log.ts';
+import { createDemoUser, generatePassword, seedDemoMembers } from './demo/demo.ts';
+import { buildAccessReport } from './access/index.ts';
+import {
+  CLI_VISIBILITY,
+  exportMembers,
+  getAccount,
+  getMemberByNumber,
+  importMembers,
+  MEMBER_CSV_COLUMNS,
+} from './members/index.ts';
+
+/** Where the CLI writes: injectable so tests can run commands in-process. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+  runtimeOptions?: RuntimeOptions;
+}
+
+const processIO: CliIO = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+/** Thrown by commands to end with a message and an exit code. */
+class CliFailure extends Error {
+  readonly exitCode: number;
+  readonly details: string[];
+  constructor(message: string, exitCode = 1, details: string[] = []) {
+    super(message);
+    this.exitCode = exitCode;
+    this.details = details;
+  }
+}
+
+const configOption = () =>
+  new Option('--config <file>', 'the declaration (default: $TREFF_CONFIG, else ./treff.yaml)');
+
+async function withRuntime<T>(
+  io: CliIO,
+  flag: string | undefined,
+  run: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
+  const config = await loadConfig(configPath(flag));
+  const runtime = await createRuntime(config, {
+    log: createLogger({ level: 'warn' }),
+    ...io.runtimeOptions,
+  });
+  try {
+    return await run(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function readPassword(io: CliIO): Promise<string> {
+  const text = await io.readStdin();
+  const password = text.replace(/\r?\n$/, '');
+  if (!password) throw new CliFailure('no password on stdin');
+  return password;
+}
+
+/** Initialises the data dir: database, first admin, and with `demo` a demo board and members. */
+async function initialise(
+  runtime: Runtime,
+  io: CliIO,
+  options: { demo: boolean; admin: string },
+): Promise<boolean> {
+  await mkdir(runtime.config.paths.dataDir, { recursive: true, mode: 0o750 });
+  if ((await listUsers(runtime.db)).length > 0) return false;
+  const password = generatePassword();
+  await createUser(runtime, CLI_ACTOR, {
+    username: options.admin,
+    displayName: 'Admin',
+    password,
+    roles: ['admin'],
+  });
+  io.out(`Created the admin login: ${options.admin} / ${password}\n`);
+  if (options.demo) {
+    const boardPassword = await createDemoUser(runtime, 'vorstand', 'Demo-Vorstand', [
+      'board',
+      'treasurer',
+    ]);
+    const count = await seedDemoMembers(runtime);
+    io.out(`Created the demo board login: vorstand / ${boardPassword}\n`);
+    io.out(`Added ${count} fictional members.\n`);
+  }
+  return true;
+}
+
+async function startServer(runtime: Runtime, io: CliIO, port: number | undefined): Promise<void> {
+  const app = createApp(runtime);
+  const listenPort = port ?? runtime.config.web.port;
+  const server = serve({ fetch: app.fetch, hostname: runtime.config.web.host, port: listenPort });
+  await new Promise<void>((resolveListening, reject) => {
+    server.once('listening', () => {
+      resolveListening();
+    });
+    server.once('error', reject);
+  });
+  io.out(
+    `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect})\n`,
+  );
+  await new Promise<void>((resolveStopped) => {
+    const stop = () => {
+      server.close(() => {
+        resolveStopped();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** Builds the `treff` command line. */
+export function buildProgram(io: CliIO = processIO): Command {
+  const program = new Command('treff')
+    .description(
+      'Privacy-first server for clubs: member registry, accounts and the privacy policy from one declaration.',
+    )
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (text) => {
+        io.out(text);
+      },
+      writeErr: (text) => {
+        io.err(text);
+      },
+    })
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('create the data dir and database and print the first admin login')
+    .addOption(configOption())
+    .option('--demo', 'also add a demo board login and fictional members')
+    .option('--admin <username>', 'username of the first admin', 'admin')
+    .action(async (options: { config?: string; demo?: boolean; admin: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        const created = await initialise(runtime, io, {
+          demo: options.demo === true,
+          admin: options.admin,
+        });
+        if (!created)
+          io.out(`${runtime.config.paths.dataDir} is initialised already; nothing changed.\n`);
+      });
+    });
+
+  program
+    .command('demo')
+    .description('start the example club: initialise with demo data on first start, then serve')
+    .addOption(configOption())
+    .option('--port <port>', 'port to listen on', parsePort)
+    .action(async (options: { config?: string; port?: number }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        await initialise(runtime, io, { demo: true, admin: 'admin' });
+        await startServer(runtime, io, options.port);
+      });
+    });
+
+  program
+    .command('serve')
+    .description('run the web server')
+    .addOption(configOption())
+    .option('--port <port>', 'port to listen on (default: web.port)', parsePort)
+    .action(async (options: { config?: string; port?: number }) => {
+      const config = await loadConfig(configPath(options.config));
+      const runtime = await createRuntime(config, io.runtimeOptions);
+      try {
+        await startServer(runtime, io, options.port);
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  const configCommand = program.command('config').description('check or describe the declaration');
+  configCommand
+    .command('check')
+    .description('list every problem of a declaration, with its path')
+    .argument('[file]', 'the declaration (default: --config, $TREFF_CONFIG, ./treff.yaml)')
+    .addOption(configOption())
+    .action(async (file: string | undefined, options: { config?: string }) => {
+      const path = file ? resolve(file) : configPath(options.config);
+      const config = await loadConfig(path);
+      io.out(`${path}: ok (${config.activities.length} processing activities)\n`);
+    });
+  configCommand
+    .command('schema')
+    .description('print the JSON Schema of treff.yaml, for editor completion')
+    .option('--out <file>', 'write it to a file instead')
+    .action(async (options: { out?: string }) => {
+      const schema = `${JSON.stringify(z.toJSONSchema(TreffConfig, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`;
+      if (options.out) await writeFileAtomic(resolve(options.out), schema);
+      else io.out(schema);
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .addOption(configOption())
+    .action(async (options: { config?: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        const applied = await migrateToLatest(runtime.db, runtime.pgSchema);
+        io.out(
+          applied.length === 0
+            ? 'The database is up to date.\n'
+            : `Applied: ${applied.join(', ')}\n`,
+        );
+      });
+    });
+  // createRuntime migrates on open; `treff migrate` exists so an admin can do it explicitly.
+
+  const members = program.command('members').description('the member registry');
+  members
+    .command('import')
+    .description(`import members from CSV (header: ${MEMBER_CSV_COLUMNS.join(',')})`)
+    .argument('<file>', 'CSV file, UTF-8')
+    .addOption(configOption())
+    .option('--dry-run', 'check every row and report, write nothing')
+    .action(async (file: string, options: { config?: string; dryRun?: boolean }) => {
+      const csv = await readFile(resolve(file), 'utf8');
+      await withRuntime(io, options.config, async (runtime) => {
+        // Always check the whole file first, so every bad line is listed and nothing is written.
+        const checked = await importMembers(runtime, CLI_ACTOR, csv, { dryRun: true });
+        if (checked.issues.length > 0) {
+          throw new CliFailure(
+            `${file}: ${checked.issues.length} problem${checked.issues.length === 1 ? '' : 's'}, nothing imported`,
+            1,
+            checked.issues.map(
+              (issue) =>
+                `line ${issue.line}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`,
+            ),
+          );
+        }
+        const report = options.dryRun
+          ? checked
+          : await importMembers(runtime, CLI_ACTOR, csv, { dryRun: false });
+        io.out(
+          report.dryRun
+            ? `${file}: ok, ${report.count} members would be imported (dry run)\n`
+            : `Imported ${report.count} members.\n`,
+        );
+      });
+    });
+  members
+    .command('export')
+    .description('write the registry as CSV (never restricted former members)')
+    .addOption(configOption())
+    .addOption(
+      new Option('--status <status>', 'which members')
+        .choices(['active', 'left', 'all'])
+        .default('all'),
+    )
+    .option('--out <file>', 'write to a file (mode 0600) instead of stdout')
+    .action(async (options: { config?: string; status: string; out?: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        const csv = await exportMembers(runtime, CLI_ACTOR, options.status);
+        if (options.out) await writeFileAtomic(resolve(options.out), csv, { mode: 0o600 });
+        else io.out(csv);
+      });
+    });
+  members
+    .command('show')
+    .description('show one member')
+    .argument('<number>', 'member number')
+    .addOption(configOption())
+    .option('--json', 'everything stored about the member (Art. 15) as JSON')
+    .action(async (number: string, options: { config?: string; json?: boolean }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        const member = await getMemberByNumber(runtime, CLI_VISIBILITY, number);
+        if (options.json) {
+          const report = await buildAccessReport(runtime, CLI_ACTOR, CLI_VISIBILITY, member.id);
+          io.out(`${JSON.stringify(report, null, 2)}\n`);
+          return;
+        }
+        const account = await getAccount(runtime, CLI_VISIBILITY, member.id);
+        const lines = [
+          `${member.memberNumber}  ${member.firstName} ${member.lastName}${member.restrictedAt ? '  [restricted]' : ''}`,
+          `joined ${member.joinedOn}${member.leftOn ? `, left ${member.leftOn}` : ''}`,
+          `email ${member.email ?? '-'}, phone ${member.phone ?? '-'}`,
+          `balance ${(account.balanceCents / 100).toFixed(2)} ${runtime.config.members.currency}`,
+        ];
+        io.out(`${lines.join('\n')}\n`);
+      });
+    });
+
+  const users = program.command('users').description('web logins for board, admins and treasurers');
+  users
+    .command('add')
+    .description(
+      'add a login; the password is read from stdin, or generated and printed with --generate',
+    )
+    .argument('<username>')
+    .addOption(configOption())
+    .requiredOption('--roles <roles>', 'comma-separated: board, admin, treasurer')
+    .option('--name <name>', 'display name')
+    .option('--generate', 'generate a password and print it')
+    .action(
+      async (
+        username: string,
+        options: { config?: string; roles: string; name?: string; generate?: boolean },
+      ) => {
+        const password = options.generate ? generatePassword() : await readPassword(io);
+        await withRuntime(io, options.config, async (runtime) => {
+          await createUser(runtime, CLI_ACTOR, {
+            username,
+            displayName: options.name,
+            password,
+            roles: options.roles.split(',').map((role) => role.trim()),
+          });
+        });
+        io.out(options.generate ? `Created ${username} / ${password}\n` : `Created ${username}.\n`);
+      },
+    );
+  users
+    .command('set-password')
+    .description('set a login password (read from stdin); ends its sessions')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      const password = await readPassword(io);
+      await withRuntime(io, options.config, (runtime) =>
+        setUserPassword(runtime, CLI_ACTOR, username, password),
+      );
+      io.out(`Password of ${username} changed.\n`);
+    });
+  users
+    .command('list')
+    .description('list the logins')
+    .addOption(configOption())
+    .action(async (options: { config?: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        for (const user of await listUsers(runtime.db))
+          io.out(`${user.username}\t${user.roles.join(',')}\t${user.displayName}\n`);
+      });
+    });
+
+  return program;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new CliFailure(`--port: expected 1 to 65535, got ${value}`, 2);
+  return port;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 1 on a failure (one line on stderr,
+ * then details such as every problem of a declaration or CSV file), 2 on a usage error.
+ */
+export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    return reportFailure(error, io);
+  }
+}
+
+function reportFailure(error: unknown, io: CliIO): number {
+  if (error instanceof Error && 'exitCode' in error && error.name === 'CommanderError') {
+    // Commander printed its own message (or help, exit code 0).
+    return (error as { exitCode: number }).exitCode;
+  }
+  if (error instanceof CliFailure) {
+    io.err(`treff: ${error.message}\n`);
+    for (const line of error.details) io.err(`  ${line}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof ConfigError) {
+    io.err(`treff: ${error.message}\n`);
+    for (const line of formatIssues(error.issues)) io.err(`  ${line}\n`);
+    return 1;
+  }
+  if (error instanceof AppError) {
+    io.err(`treff: ${error.message}\n`);
+    for (const line of formatIssues(error.issues)) io.err(`  ${line}\n`);
+    return 1;
+  }
+  io.err(`treff: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}

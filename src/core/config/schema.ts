@@ -1,0 +1,418 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.ts';
+import {
+  DATA_CATEGORIES,
+  LEGAL_BASES,
+  RECIPIENTS,
+  REGISTRY_CATEGORIES,
+  RETENTION_ACTIONS,
+  RETENTION_EVENTS,
+  SUBJECTS,
+  WEB_LOG_FIELDS,
+} from './vocabulary.ts';
+
+/**
+ * The schema of `treff.yaml`, the club's declaration (design.md §4). Every object is strict, so
+ * a misspelt key is reported instead of silently ignored. Types are inferred from here.
+ */
+
+const wholeNumber = () =>
+  z.int({
+    error: (issue) => {
+      if (issue.code !== 'invalid_type') return undefined;
+      return issue.input === undefined ? 'required' : 'expected a whole number';
+    },
+  });
+
+const text = () => z.string().trim().min(1);
+
+/** A text in German and English; German is authoritative. */
+export const LocalizedText = z.strictObject({ de: text(), en: text() });
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
+const Email = z.email();
+const Domain = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: 'expected a lower-case domain name such as example.org',
+  });
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+
+/** An ISO 8601 duration such as `P10D`, `PT24H` or `P8Y`. */
+export const DurationText = z.string().refine((value) => parseDuration(value) !== null, {
+  error: 'expected an ISO 8601 duration such as P10D, PT24H or P8Y',
+});
+
+/** A money amount as written in YAML (`5`, `5.00`, `"12.50"`), stored in cents. */
+const Amount = z.union([z.number(), z.string()]).transform((value, context) => {
+  const textValue = typeof value === 'number' ? value.toFixed(2) : value.trim();
+  const match = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(textValue);
+  if (!match) {
+    context.addIssue({ code: 'custom', message: 'expected an amount such as 5.00' });
+    return z.NEVER;
+  }
+  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
+});
+
+export const FEE_INTERVALS = { monthly: 1, quarterly: 3, 'half-yearly': 6, yearly: 12 } as const;
+export type FeeInterval = keyof typeof FEE_INTERVALS;
+const FeeIntervalName = z.enum(Object.keys(FEE_INTERVALS) as [FeeInterval, ...FeeInterval[]]);
+
+const PostalAddress = z.strictObject({
+  street: text(),
+  postcode: text(),
+  city: text(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, { error: 'expected a country code such as DE' })
+    .default('DE'),
+});
+
+const Club = z.strictObject({
+  name: text(),
+  domain: Domain,
+  address: PostalAddress,
+  register: text().optional().describe('Register entry, e.g. "VR 1234, Amtsgericht Osnabrück".'),
+  representedBy: LocalizedText.optional(),
+  website: HttpUrl.optional(),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Berlin' })
+    .default('Europe/Berlin'),
+  defaultLanguage: z.enum(['de', 'en']).default('de'),
+  contacts: z.strictObject({
+    board: Email,
+    privacy: Email,
+    memberAccounts: Email,
+  }),
+  supervisoryAuthority: z.strictObject({
+    name: text(),
+    address: text(),
+    url: HttpUrl,
+    email: Email.optional(),
+  }),
+  dataProtectionOfficer: z
+    .union([
+      z.strictObject({ appointed: z.literal(false) }),
+      z.strictObject({ appointed: z.literal(true), name: text(), email: Email }),
+    ])
+    .default({ appointed: false }),
+});
+
+const Database = z.strictObject({
+  url: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+      error: 'expected sqlite:PATH or postgres://USER@HOST/DATABASE',
+    })
+    .default('sqlite:./data/treff.db'),
+});
+
+const Web = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: wholeNumber().min(1).max(65535).default(8080),
+  publicUrl: HttpUrl.optional().describe(
+    'The address members see, used in mailed links. Default: http://HOST:PORT.',
+  ),
+  trustProxy: z
+    .boolean()
+    .default(false)
+    .describe('Trust X-Forwarded-Proto from a reverse proxy on the same machine.'),
+  sessionTtl: DurationText.default('PT12H'),
+  loginLinkTtl: DurationText.default('PT30M'),
+});
+
+const Mail = z.strictObject({
+  from: Email.describe('Sender of the mails treff sends (login links, notices).'),
+  smtp: z
+    .strictObject({
+      host: text(),
+      port: wholeNumber().min(1).max(65535).default(587),
+      secure: z.boolean().default(false),
+      user: text().optional(),
+      passwordFile: text().optional(),
+    })
+    .optional()
+    .describe('Without smtp, mail goes into the outbox directory under dataDir.'),
+});
+
+const Members = z
+  .strictObject({
+    numberLabel: LocalizedText.default({ de: 'Mitgliedsnummer', en: 'Member number' }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { error: 'expected a currency code such as EUR' })
+      .default('EUR'),
+    defaultFee: z.strictObject({ amount: Amount, interval: FeeIntervalName }).optional(),
+  })
+  .default({
+    numberLabel: { de: 'Mitgliedsnummer', en: 'Member number' },
+    currency: 'EUR',
+  });
+
+const Website = z.strictObject({
+  domain: Domain,
+  logFields: z.array(z.enum(WEB_LOG_FIELDS)),
+  location: z
+    .strictObject({ osmLink: HttpUrl, label: LocalizedText })
+    .optional()
+    .describe('A plain link to the meeting place on OpenStreetMap; nothing is embedded.'),
+});
+
+const Jitsi = z.strictObject({
+  domain: Domain,
+  stun: z.strictObject({
+    host: Domain,
+    port: wholeNumber().min(1).max(65535).default(3478),
+  }),
+  logging: z.literal('none'),
+  browserStorage: z
+    .array(z.enum(DATA_CATEGORIES))
+    .describe('What the Jitsi web client keeps in the browser (local storage).'),
+});
+
+const MailService = z.strictObject({
+  domain: Domain,
+  imap: z.boolean().default(true),
+  smtp: z.boolean().default(true),
+});
+
+const Xmpp = z.strictObject({
+  domain: Domain,
+  muc: z.strictObject({
+    domain: Domain,
+    history: wholeNumber()
+      .min(0)
+      .max(1000)
+      .describe('Messages a room keeps and offers on joining.'),
+  }),
+  upload: z.strictObject({
+    domain: Domain,
+    expireAfter: DurationText,
+  }),
+  directMessages: z.strictObject({
+    archive: z.literal(false, { error: 'one-to-one chats are never archived' }),
+    offline: z.literal(false, { error: 'one-to-one messages are never stored for offline users' }),
+  }),
+});
+
+const Shell = z.strictObject({
+  host: Domain,
+  history: z.enum(['opt-in', 'off']),
+});
+
+const Wkd = z.strictObject({
+  domain: Domain,
+  method: z.enum(['direct', 'advanced']).default('direct'),
+  requireClubUid: z.literal(true).default(true),
+  submissionAddress: Email.optional(),
+});
+
+const Services = z.strictObject({
+  website: Website.optional(),
+  jitsi: Jitsi.optional(),
+  mail: MailService.optional(),
+  xmpp: Xmpp.optional(),
+  shell: Shell.optional(),
+  wkd: Wkd.optional(),
+});
+
+const Store = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('database'), table: text() }),
+    z.strictObject({
+      kind: z.literal('file-log'),
+      path: text(),
+      rotated: z.boolean().default(true),
+    }),
+    z.strictObject({ kind: z.literal('journald'), units: z.array(text()).min(1) }),
+    z.strictObject({ kind: z.literal('directory'), path: text() }),
+    z.strictObject({ kind: z.literal('maildir'), path: text() }),
+    z.strictObject({ kind: z.literal('home-directory'), path: text() }),
+    z.strictObject({ kind: z.literal('memory') }),
+    z.strictObject({ kind: z.literal('client-device') }),
+  ],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required'
+        : 'expected a store kind: database, file-log, journald, directory, maildir, home-directory, memory or client-device',
+  },
+);
+export type Store = z.infer<typeof Store>;
+
+/**
+ * One retention stage. Exactly one of `keep` (a duration), `keepCount` (the last N items) or
+ * `untilRequest` (kept until the person asks for deletion, as with a published key) says how long.
+ */
+export const RetentionRule = z
+  .strictObject({
+    data: z.array(z.enum(DATA_CATEGORIES)).min(1).optional(),
+    keep: DurationText.optional(),
+    keepCount: wholeNumber().min(0).optional(),
+    untilRequest: z.literal(true).optional(),
+    from: z.enum(RETENTION_EVENTS).default('created'),
+    roundUp: z.literal('endOfYear').optional(),
+    then: z.enum(RETENTION_ACTIONS).default('delete'),
+    basis: text()
+      .optional()
+      .describe('The legal reference that requires keeping, e.g. "§ 147 AO".'),
+  })
+  .superRefine((rule, context) => {
+    const ways = [rule.keep, rule.keepCount, rule.untilRequest].filter((v) => v !== undefined);
+    if (ways.length !== 1) {
+      context.addIssue({
+        code: 'custom',
+        message: 'give exactly one of keep, keepCount or untilRequest',
+      });
+    }
+  });
+export type RetentionRule = z.infer<typeof RetentionRule>;
+
+const LegalBasisEntry = z.strictObject({
+  basis: z.enum(LEGAL_BASES),
+  data: z.array(z.enum(DATA_CATEGORIES)).min(1).optional(),
+  law: text().optional().describe('The law behind a legal obligation (Art. 6(1)(c)).'),
+  interest: LocalizedText.optional().describe('The legitimate interest (Art. 6(1)(f)).'),
+});
+
+/** One processing activity: which data of whom, why, on which basis, where and for how long. */
+export const Activity = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, { error: 'expected a lower-case id such as website-logs' }),
+    service: z.enum(['website', 'jitsi', 'mail', 'xmpp', 'shell', 'wkd', 'members', 'portal']),
+    title: LocalizedText,
+    subjects: z.array(z.enum(SUBJECTS)).min(1),
+    data: z.array(z.enum(DATA_CATEGORIES)).min(1),
+    purposes: z.array(LocalizedText).min(1),
+    legalBasis: z.array(LegalBasisEntry).min(1),
+    recipients: z.array(z.enum(RECIPIENTS)).default([]),
+    store: Store,
+    retention: z
+      .union([RetentionRule, z.array(RetentionRule).min(1)])
+      .transform((value) => (Array.isArray(value) ? value : [value])),
+    optional: z
+      .boolean()
+      .default(false)
+      .describe('The person may choose not to provide this data.'),
+    deletion: LocalizedText.optional().describe(
+      'How to have data deleted that is not deleted automatically.',
+    ),
+  })
+  .superRefine((activity, context) => {
+    activity.legalBasis.forEach((entry, index) => {
+      if (entry.basis === 'art6-1-f' && !entry.interest) {
+        context.addIssue({
+          code: 'custom',
+          path: ['legalBasis', index, 'interest'],
+          message: 'legitimate interests (art6-1-f) must name the interest',
+        });
+      }
+      if (entry.basis === 'art6-1-c' && !entry.law) {
+        context.addIssue({
+          code: 'custom',
+          path: ['legalBasis', index, 'law'],
+          message: 'a legal obligation (art6-1-c) must name the law',
+        });
+      }
+    });
+    const declared = new Set(activity.data);
+    const check = (list: readonly string[] | undefined, path: PropertyKey[]) => {
+      list?.forEach((item, index) => {
+        if (!declared.has(item as never)) {
+          context.addIssue({
+            code: 'custom',
+            path: [...path, index],
+            message: `"${item}" is not listed in this activity's data`,
+          });
+        }
+      });
+    };
+    activity.legalBasis.forEach((entry, index) => {
+      check(entry.data, ['legalBasis', index, 'data']);
+    });
+    activity.retention.forEach((rule, index) => {
+      check(rule.data, ['retention', index, 'data']);
+    });
+  });
+export type Activity = z.infer<typeof Activity>;
+
+/** The whole declaration. */
+export const TreffConfig = z
+  .strictObject({
+    $schema: z.string().optional(),
+    club: Club,
+    dataDir: text()
+      .default('./data')
+      .describe('Where treff keeps its files; relative to this file.'),
+    database: Database.default({ url: 'sqlite:./data/treff.db' }),
+    web: Web.default({
+      host: '127.0.0.1',
+      port: 8080,
+      trustProxy: false,
+      sessionTtl: 'PT12H',
+      loginLinkTtl: 'PT30M',
+    }),
+    mail: Mail,
+    members: Members,
+    services: Services,
+    activities: z.array(Activity).min(1),
+  })
+  .superRefine((config, context) => {
+    const seen = new Map<string, number>();
+    config.activities.forEach((activity, index) => {
+      const first = seen.get(activity.id);
+      if (first !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['activities', index, 'id'],
+          message: `duplicate id "${activity.id}" (also activities.${first}.id)`,
+        });
+      } else {
+        seen.set(activity.id, index);
+      }
+    });
+    // Store only what is declared: the registry may hold only declared fields, so the
+    // declaration must list every field the registry has (design.md §1.2).
+    const registryIndex = config.activities.findIndex(
+      (activity) => activity.store.kind === 'database' && activity.store.table === 'members',
+    );
+    if (registryIndex === -1) {
+      context.addIssue({
+        code: 'custom',
+        path: ['activities'],
+        message:
+          'no activity declares the member registry (store: { kind: database, table: members })',
+      });
+    } else {
+      const registry = config.activities[registryIndex];
+      const declared = new Set<string>(registry?.data ?? []);
+      const missing = [...REGISTRY_CATEGORIES, 'contributions'].filter(
+        (name) => !declared.has(name),
+      );
+      if (missing.length > 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['activities', registryIndex, 'data'],
+          message: `the member registry stores ${missing.join(', ')}, which this activity does not declare`,
+        });
+      }
+    }
+  });
+
+/** The declaration as written (before defaults). */
+export type TreffConfigInput = z.input<typeof TreffConfig>;
+/** The declaration after validation and defaults, paths still as written. */
+export type TreffConfigParsed = z.output<typeof TreffConfig>;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

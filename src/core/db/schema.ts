@@ -1,0 +1,135 @@
+/**
+ * The row types of every table, as Kysely sees them. Conventions (design.md §5): text ids made by
+ * the application, ISO 8601 UTC timestamps and `YYYY-MM-DD` dates as text, 0/1 integers for
+ * booleans, money as integer cents.
+ */
+
+export interface MembersTable {
+  id: string;
+  member_number: string;
+  first_name: string;
+  last_name: string;
+  birth_date: string | null;
+  street: string | null;
+  postcode: string | null;
+  city: string | null;
+  email: string | null;
+  phone: string | null;
+  openpgp_fingerprint: string | null;
+  joined_on: string;
+  left_on: string | null;
+  /** Normalised name, number, email and city for case- and accent-insensitive search. */
+  search_text: string;
+  /** Normalised "last first" for an ordering that is the same on both databases. */
+  sort_key: string;
+  /** Set when the data is restricted (Art. 18 GDPR): visible to the treasurer only. */
+  restricted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MemberFeesTable {
+  id: string;
+  member_id: string;
+  amount_cents: number;
+  interval_months: number;
+  valid_from: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface BookingsTable {
+  id: string;
+  member_id: string | null;
+  booked_on: string;
+  amount_cents: number;
+  reference: string;
+  kind: 'payment' | 'reversal';
+  reverses_id: string | null;
+  source: 'manual' | 'bank-import';
+  import_row_id: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface BankImportsTable {
+  id: string;
+  file_name: string;
+  row_count: number;
+  matched_count: number;
+  duplicate_count: number;
+  created_at: string;
+  created_by: string;
+}
+
+export interface BankImportRowsTable {
+  id: string;
+  import_id: string;
+  line: number;
+  booked_on: string;
+  amount_cents: number;
+  reference: string;
+  counterparty: string | null;
+  fingerprint: string;
+  status: 'matched' | 'unmatched' | 'assigned' | 'ignored';
+  resolved_at: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  occurred_at: string;
+  event: string;
+  actor_type: 'user' | 'member' | 'system' | 'cli';
+  actor_id: string | null;
+  member_id: string | null;
+  object_id: string | null;
+  /** JSON array of the *names* of changed fields, never their values. */
+  fields: string | null;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  /** Comma-separated roles: board, admin, treasurer. */
+  roles: string;
+  member_id: string | null;
+  created_at: string;
+  updated_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value. */
+  id: string;
+  user_id: string | null;
+  member_id: string | null;
+  csrf_token: string;
+  lang: string | null;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface LoginLinksTable {
+  /** SHA-256 of the token in the mailed link. */
+  id: string;
+  member_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** The whole database. */
+export interface DB {
+  members: MembersTable;
+  member_fees: MemberFeesTable;
+  bookings: BookingsTable;
+  bank_imports: BankImportsTable;
+  bank_import_rows: BankImportRowsTable;
+  audit_events: AuditEventsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_links: LoginLinksTable;
+}

@@ -1,0 +1,25 @@
+import type { Clock } from './clock.ts';
+import type { Config } from './config/load.ts';
+import type { Db, Dialect } from './db/database.ts';
+import type { Logger } from './log.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { PasswordHasher } from './password.ts';
+
+/**
+ * Everything a service may depend on, built once by the composition root (`src/app.ts`) for the
+ * web server and the CLI alike. Functions take only the part they use
+ * (`Pick<Deps, 'db' | 'clock'>`); there is no module-level state.
+ */
+export interface Deps {
+  config: Config;
+  db: Db;
+  dialect: Dialect;
+  /** The PostgreSQL schema of the tables, when not the default (tests). */
+  pgSchema?: string;
+  log: Logger;
+  clock: Clock;
+  mailer: Mailer;
+  hasher: PasswordHasher;
+  /** 32 random bytes from the data dir, for signing anonymous form tokens. */
+  secret: Buffer;
+}

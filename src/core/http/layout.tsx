@@ -1,0 +1,128 @@
+import type { Child } from 'hono/jsx';
+import type { Lang, Translate } from '../i18n/index.ts';
+import { hasRole, type SessionInfo } from './context.ts';
+import { CSRF_FIELD } from './csrf.ts';
+
+/** What every page needs from its request. */
+export interface PageContext {
+  t: Translate;
+  lang: Lang;
+  session: SessionInfo | null;
+  csrfToken: string;
+  clubName: string;
+  /** The current path, for the language switch. */
+  path: string;
+}
+
+/** The hidden CSRF field every form carries. */
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name={CSRF_FIELD} value={props.token} />;
+}
+
+/** A message shown at the top of the page. */
+export function Flash(props: { kind?: 'info' | 'error'; children: Child }) {
+  return (
+    <div
+      class={props.kind === 'error' ? 'flash error' : 'flash'}
+      role={props.kind === 'error' ? 'alert' : 'status'}
+    >
+      {props.children}
+    </div>
+  );
+}
+
+/** A list of field problems (`path: message`) under a form. */
+export function IssueList(props: { issues: readonly { path: string; message: string }[] }) {
+  if (props.issues.length === 0) return null;
+  return (
+    <ul class="issues">
+      {props.issues.map((issue) => (
+        <li>{issue.path ? `${issue.path}: ${issue.message}` : issue.message}</li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The page frame: own stylesheets only, no script, navigation by role, language switch and the
+ * logout button. Nothing here loads from another origin.
+ */
+export function Layout(props: { page: PageContext; title: string; children: Child }) {
+  const { t, lang, session, csrfToken, clubName, path } = props.page;
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="same-origin" />
+        <title>{`${props.title} – ${clubName}`}</title>
+        <link rel="stylesheet" href="/assets/pico.css" />
+        <link rel="stylesheet" href="/assets/treff.css" />
+      </head>
+      <body>
+        <header>
+          <nav>
+            <ul>
+              <li>
+                <a href="/">
+                  <strong>{clubName}</strong>
+                </a>
+              </li>
+            </ul>
+            <ul>
+              {hasRole(session, 'board', 'treasurer') && (
+                <li>
+                  <a href="/admin/members">{t('nav.members')}</a>
+                </li>
+              )}
+              {hasRole(session, 'board', 'treasurer') && (
+                <li>
+                  <a href="/admin/contributions">{t('nav.contributions')}</a>
+                </li>
+              )}
+              {hasRole(session, 'admin') && (
+                <li>
+                  <a href="/admin/outbox">{t('nav.outbox')}</a>
+                </li>
+              )}
+              {session?.memberId && (
+                <li>
+                  <a href="/me">{t('nav.me')}</a>
+                </li>
+              )}
+              {session ? (
+                <li>
+                  <form method="post" action="/logout" class="inline">
+                    <CsrfField token={csrfToken} />
+                    <button type="submit" class="secondary">
+                      {t('nav.logout')}
+                    </button>
+                  </form>
+                </li>
+              ) : (
+                <li>
+                  <a href="/login">{t('nav.login')}</a>
+                </li>
+              )}
+              <li class="lang-switch">
+                {lang === 'de' ? (
+                  <a href={`${path}?lang=en`} lang="en">
+                    English
+                  </a>
+                ) : (
+                  <a href={`${path}?lang=de`} lang="de">
+                    Deutsch
+                  </a>
+                )}
+              </li>
+            </ul>
+          </nav>
+        </header>
+        <main>{props.children}</main>
+        <footer>
+          <small class="muted">{t('footer.noCookies')}</small>
+        </footer>
+      </body>
+    </html>
+  );
+}

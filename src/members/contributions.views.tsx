@@ -1,0 +1,321 @@
+import { CsrfField, Flash, IssueList, Layout, type PageContext } from '../core/http/layout.tsx';
+import type { FieldIssue } from '../core/errors.ts';
+import { formatDate, formatDateTime, formatMoney } from '../core/i18n/index.ts';
+import type { BankMapping } from './bank-import.ts';
+import type { BankRow } from './contributions.repo.ts';
+import type { BankImportResult, PreviewRow } from './contributions.service.ts';
+
+/** Per-club settings the contribution views show. */
+export interface LedgerLabels {
+  currency: string;
+  numberLabel: string;
+  timeZone: string;
+}
+
+/** The contributions overview: bank import upload, rows waiting for assignment, recent imports. */
+export function ContributionsPage(props: {
+  page: PageContext;
+  labels: LedgerLabels;
+  unmatched: BankRow[];
+  imports: {
+    id: string;
+    file_name: string;
+    row_count: number;
+    matched_count: number;
+    duplicate_count: number;
+    created_at: string;
+  }[];
+  result?: BankImportResult | undefined;
+  notice?: string | undefined;
+  issues?: readonly FieldIssue[] | undefined;
+}) {
+  const { page, labels } = props;
+  const { t, lang } = page;
+  return (
+    <Layout page={page} title={t('contributions.title')}>
+      <h1>{t('contributions.title')}</h1>
+      {props.result && (
+        <Flash>
+          {t('bank.done', {
+            rows: props.result.rows,
+            matched: props.result.matched,
+            unmatched: props.result.unmatched,
+            duplicates: props.result.duplicates,
+          })}
+        </Flash>
+      )}
+      {props.notice && <Flash>{props.notice}</Flash>}
+      {props.issues && props.issues.length > 0 && (
+        <Flash kind="error">
+          <IssueList issues={props.issues} />
+        </Flash>
+      )}
+      <h2>{t('bank.title')}</h2>
+      <p>{t('bank.intro')}</p>
+      <form method="post" action="/admin/contributions/import" enctype="multipart/form-data">
+        <CsrfField token={page.csrfToken} />
+        <label>
+          {t('bank.file')}
+          <input type="file" name="file" accept=".csv,text/csv" required />
+        </label>
+        <button type="submit">{t('bank.upload')}</button>
+      </form>
+
+      <h2>{t('bank.unmatched', { count: props.unmatched.length })}</h2>
+      {props.unmatched.length === 0 ? (
+        <p class="muted">{t('bank.noneUnmatched')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('contributions.date')}</th>
+              <th>{t('contributions.amount')}</th>
+              <th>{t('contributions.reference')}</th>
+              <th>{t('bank.counterparty')}</th>
+              <th>{t('bank.assign')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.unmatched.map((row) => (
+              <tr>
+                <td>{formatDate(row.bookedOn, lang)}</td>
+                <td>{formatMoney(row.amountCents, labels.currency, lang)}</td>
+                <td>{row.reference}</td>
+                <td>{row.counterparty ?? ''}</td>
+                <td>
+                  <form method="post" action={`/admin/contributions/rows/${row.id}/assign`}>
+                    <CsrfField token={page.csrfToken} />
+                    <fieldset role="group">
+                      <input
+                        name="memberNumber"
+                        placeholder={labels.numberLabel}
+                        aria-label={labels.numberLabel}
+                        required
+                      />
+                      <button type="submit">{t('bank.assignButton')}</button>
+                    </fieldset>
+                  </form>
+                  <form
+                    method="post"
+                    action={`/admin/contributions/rows/${row.id}/ignore`}
+                    class="inline"
+                  >
+                    <CsrfField token={page.csrfToken} />
+                    <button type="submit" class="secondary">
+                      {t('bank.ignore')}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2>{t('bank.recent')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('bank.when')}</th>
+            <th>{t('bank.fileName')}</th>
+            <th>{t('bank.rows')}</th>
+            <th>{t('bank.matchedRows')}</th>
+            <th>{t('bank.duplicateRows')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.imports.map((entry) => (
+            <tr>
+              <td>{formatDateTime(entry.created_at, lang, labels.timeZone)}</td>
+              <td>{entry.file_name}</td>
+              <td>{entry.row_count}</td>
+              <td>{entry.matched_count}</td>
+              <td>{entry.duplicate_count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
+
+function ColumnSelect(props: {
+  name: keyof BankMapping;
+  columns: string[];
+  value: string;
+  optional: boolean;
+  label: string;
+  none: string;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        {props.optional && (
+          <option value="" selected={props.value === ''}>
+            {props.none}
+          </option>
+        )}
+        {props.columns.map((column) => (
+          <option value={column} selected={column === props.value}>
+            {column}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Column mapping and preview of a bank statement before booking it. */
+export function BankPreviewPage(props: {
+  page: PageContext;
+  labels: LedgerLabels;
+  fileName: string;
+  text: string;
+  mapping: BankMapping;
+  columns: string[];
+  rows: PreviewRow[] | null;
+  issues: readonly FieldIssue[];
+}) {
+  const { page, labels, mapping } = props;
+  const { t, lang } = page;
+  const none = t('bank.noColumn');
+  const matched =
+    props.rows?.filter((row) => !row.duplicate && row.match.status === 'matched').length ?? 0;
+  return (
+    <Layout page={page} title={t('bank.title')}>
+      <h1>{t('bank.title')}</h1>
+      <p>{t('bank.mappingIntro', { file: props.fileName })}</p>
+      {props.issues.length > 0 && (
+        <Flash kind="error">
+          {t('bank.problems')}
+          <IssueList issues={props.issues} />
+        </Flash>
+      )}
+      <form method="post" action="/admin/contributions/import/preview">
+        <CsrfField token={page.csrfToken} />
+        <input type="hidden" name="fileName" value={props.fileName} />
+        <textarea name="text" hidden>
+          {props.text}
+        </textarea>
+        <div class="grid">
+          <label>
+            {t('bank.delimiter')}
+            <select name="delimiter">
+              {([';', ',', '\t'] as const).map((d) => (
+                <option value={d} selected={d === mapping.delimiter}>
+                  {d === '\t' ? 'Tab' : d}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('bank.headerLine')}
+            <input type="number" name="headerLine" min="1" value={String(mapping.headerLine)} />
+          </label>
+          <label>
+            {t('bank.decimal')}
+            <select name="decimal">
+              {([',', '.'] as const).map((d) => (
+                <option value={d} selected={d === mapping.decimal}>
+                  {d === ',' ? '1.234,56' : '1,234.56'}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div class="grid">
+          <ColumnSelect
+            name="dateColumn"
+            columns={props.columns}
+            value={mapping.dateColumn}
+            optional={false}
+            label={t('contributions.date')}
+            none={none}
+          />
+          <ColumnSelect
+            name="amountColumn"
+            columns={props.columns}
+            value={mapping.amountColumn}
+            optional={false}
+            label={t('contributions.amount')}
+            none={none}
+          />
+          <ColumnSelect
+            name="referenceColumn"
+            columns={props.columns}
+            value={mapping.referenceColumn}
+            optional={false}
+            label={t('contributions.reference')}
+            none={none}
+          />
+        </div>
+        <div class="grid">
+          <ColumnSelect
+            name="counterpartyColumn"
+            columns={props.columns}
+            value={mapping.counterpartyColumn}
+            optional={true}
+            label={t('bank.counterparty')}
+            none={none}
+          />
+          <ColumnSelect
+            name="memberNumberColumn"
+            columns={props.columns}
+            value={mapping.memberNumberColumn}
+            optional={true}
+            label={labels.numberLabel}
+            none={none}
+          />
+        </div>
+        <button type="submit" class="secondary">
+          {t('bank.preview')}
+        </button>{' '}
+        {props.rows && props.issues.length === 0 && (
+          <button type="submit" formaction="/admin/contributions/import/commit">
+            {t('bank.commit', { matched })}
+          </button>
+        )}
+      </form>
+      {props.rows && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('import.line')}</th>
+              <th>{t('contributions.date')}</th>
+              <th>{t('contributions.amount')}</th>
+              <th>{t('contributions.reference')}</th>
+              <th>{t('bank.counterparty')}</th>
+              <th>{t('bank.match')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td>{row.line}</td>
+                <td>{formatDate(row.bookedOn, lang)}</td>
+                <td>{formatMoney(row.amountCents, labels.currency, lang)}</td>
+                <td>{row.reference}</td>
+                <td>{row.counterparty ?? ''}</td>
+                <td>
+                  {row.duplicate
+                    ? t('bank.duplicate')
+                    : row.match.status === 'matched'
+                      ? t(
+                          row.match.by === 'column'
+                            ? 'bank.matchedColumn'
+                            : 'bank.matchedReference',
+                          { number: row.match.memberNumber },
+                        )
+                      : t(`bank.unmatched.${row.match.reason}`, {
+                          candidates: row.match.candidates.join(', '),
+                        })}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}

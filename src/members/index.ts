@@ -1,0 +1,31 @@
+/** The member registry and the contributions ledger. */
+export { memberRoutes } from './members.routes.tsx';
+export {
+  CLI_VISIBILITY,
+  clubToday,
+  createMember,
+  exportMembers,
+  getMember,
+  getMemberByNumber,
+  getMemberHistory,
+  hasLeft,
+  importMembers,
+  listMembers,
+  updateMember,
+  visibilityFor,
+} from './members.service.ts';
+export { findMembersByEmail, markMemberRestricted } from './members.repo.ts';
+export type { Visibility } from './members.repo.ts';
+export {
+  bookPayment,
+  getAccount,
+  reverseBooking,
+  setFee,
+  type Account,
+} from './contributions.service.ts';
+export { listBankRowsOfMember } from './contributions.repo.ts';
+export { MEMBER_CSV_COLUMNS } from './members.csv.ts';
+export { MEMBER_FIELDS, type Member, type MemberField } from './members.schema.ts';
+export { fieldLabel, type RegistryLabels } from './members.views.tsx';
+export { centsToDecimal } from './money.ts';
+export { addMonths } from './dues.ts';

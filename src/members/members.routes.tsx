@@ -1,0 +1,406 @@
+import { Hono } from 'hono';
+import type { Deps } from '../core/deps.ts';
+import { ConflictError, ValidationError, type FieldIssue } from '../core/errors.ts';
+import { pageContext, sendPage } from '../core/http/app.tsx';
+import { actorOf, sessionOf, type AppContext, type AppEnv } from '../core/http/context.ts';
+import { formFile, formText } from '../core/http/forms.ts';
+import { requireRole } from '../core/http/guard.ts';
+import { decodeStatement, guessMapping, headerColumns, type BankMapping } from './bank-import.ts';
+import { listBankImports } from './contributions.repo.ts';
+import {
+  assignBankRow,
+  bookPayment,
+  commitBankImport,
+  getAccount,
+  getBalances,
+  ignoreBankRow,
+  listUnmatched,
+  previewBankImport,
+  reverseBooking,
+  setFee,
+  type BankImportResult,
+} from './contributions.service.ts';
+import { BankPreviewPage, ContributionsPage, type LedgerLabels } from './contributions.views.tsx';
+import { MEMBER_FIELDS } from './members.schema.ts';
+import {
+  clubToday,
+  createMember,
+  exportMembers,
+  getMember,
+  getMemberHistory,
+  importMembers,
+  listMembers,
+  recordRestrictedAccess,
+  updateMember,
+  visibilityFor,
+} from './members.service.ts';
+import {
+  MemberDetailPage,
+  MemberFormPage,
+  MemberImportPage,
+  MemberListPage,
+  formValuesOf,
+  type RegistryLabels,
+} from './members.views.tsx';
+
+/**
+ * The board's registry and the contributions ledger under `/admin`. Reading: board and
+ * treasurer; changing the registry: board; booking: board and treasurer; restricted former
+ * members: treasurer only (the repository hides them from everyone else).
+ */
+export function memberRoutes(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const labelsFor = (c: AppContext): RegistryLabels & LedgerLabels => ({
+    numberLabel: deps.config.members.numberLabel[c.get('lang')],
+    currency: deps.config.members.currency,
+    timeZone: deps.config.club.timeZone,
+  });
+  const readers = requireRole('board', 'treasurer');
+  const editors = requireRole('board');
+
+  app.get('/admin/members', readers, async (c) => {
+    const session = sessionOf(c);
+    const search = c.req.query('q') ?? '';
+    const result = await listMembers(deps, visibilityFor(session.roles), {
+      search,
+      status: c.req.query('status'),
+      page: Number(c.req.query('page') ?? '1') || 1,
+    });
+    const balances = await getBalances(deps, result.members);
+    return sendPage(
+      c,
+      <MemberListPage
+        page={pageContext(c)}
+        labels={labelsFor(c)}
+        members={result.members}
+        balances={balances}
+        search={search}
+        status={result.status}
+        total={result.total}
+        pageNumber={result.page}
+        pages={result.pages}
+        today={clubToday(deps)}
+      />,
+    );
+  });
+
+  app.get('/admin/members/export.csv', readers, async (c) => {
+    const csv = await exportMembers(deps, actorOf(sessionOf(c)), c.req.query('status'));
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="members-${clubToday(deps)}.csv"`);
+    return c.body(csv);
+  });
+
+  const newForm = (
+    c: AppContext,
+    values: Record<string, string>,
+    issues: readonly FieldIssue[],
+    status: 200 | 409 | 422,
+  ) =>
+    sendPage(
+      c,
+      <MemberFormPage
+        page={pageContext(c)}
+        labels={labelsFor(c)}
+        action="/admin/members"
+        title={c.get('t')('members.new')}
+        values={values}
+        issues={issues}
+        cancel="/admin/members"
+      />,
+      status,
+    );
+
+  app.get('/admin/members/new', editors, (c) => newForm(c, { joinedOn: clubToday(deps) }, [], 200));
+
+  app.post('/admin/members', editors, async (c) => {
+    const values = formText(await c.req.parseBody(), MEMBER_FIELDS);
+    try {
+      const member = await createMember(deps, actorOf(sessionOf(c)), values);
+      return c.redirect(`/admin/members/${member.id}`, 303);
+    } catch (error) {
+      if (error instanceof ValidationError) return newForm(c, values, error.issues, 422);
+      if (error instanceof ConflictError) return newForm(c, values, error.issues, 409);
+      throw error;
+    }
+  });
+
+  app.get('/admin/members/import', editors, (c) =>
+    sendPage(c, <MemberImportPage page={pageContext(c)} />),
+  );
+
+  app.post('/admin/members/import', editors, async (c) => {
+    const file = await formFile(await c.req.parseBody(), 'file');
+    const csv = file ? decodeStatement(file.bytes) : '';
+    const report = await importMembers(deps, actorOf(sessionOf(c)), csv, { dryRun: true });
+    return sendPage(
+      c,
+      <MemberImportPage
+        page={pageContext(c)}
+        report={{ ...report, csv, fileName: file?.name ?? '' }}
+      />,
+      report.issues.length > 0 ? 422 : 200,
+    );
+  });
+
+  app.post('/admin/members/import/commit', editors, async (c) => {
+    const { csv, fileName } = formText(await c.req.parseBody(), ['csv', 'fileName']);
+    try {
+      const report = await importMembers(deps, actorOf(sessionOf(c)), csv, { dryRun: false });
+      return await sendPage(c, <MemberImportPage page={pageContext(c)} imported={report.count} />);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const report = await importMembers(deps, actorOf(sessionOf(c)), csv, { dryRun: true });
+      return sendPage(
+        c,
+        <MemberImportPage page={pageContext(c)} report={{ ...report, csv, fileName }} />,
+        422,
+      );
+    }
+  });
+
+  const detail = async (
+    c: AppContext,
+    id: string,
+    extra: { notice?: string; issues?: readonly FieldIssue[] } = {},
+    status: 200 | 409 | 422 = 200,
+  ) => {
+    const session = sessionOf(c);
+    const visibility = visibilityFor(session.roles);
+    const member = await getMember(deps, visibility, id);
+    await recordRestrictedAccess(deps, actorOf(session), member);
+    const [account, history] = await Promise.all([
+      getAccount(deps, visibility, id),
+      getMemberHistory(deps, id),
+    ]);
+    return sendPage(
+      c,
+      <MemberDetailPage
+        page={pageContext(c)}
+        labels={labelsFor(c)}
+        member={member}
+        account={account}
+        history={history}
+        today={clubToday(deps)}
+        notice={extra.notice}
+        issues={extra.issues ?? []}
+      />,
+      status,
+    );
+  };
+
+  app.get('/admin/members/:id', readers, (c) => detail(c, c.req.param('id')));
+
+  const editForm = (
+    c: AppContext,
+    id: string,
+    values: Record<string, string>,
+    issues: readonly FieldIssue[],
+    status: 200 | 409 | 422,
+  ) =>
+    sendPage(
+      c,
+      <MemberFormPage
+        page={pageContext(c)}
+        labels={labelsFor(c)}
+        action={`/admin/members/${id}`}
+        title={c.get('t')('members.edit')}
+        values={values}
+        issues={issues}
+        cancel={`/admin/members/${id}`}
+      />,
+      status,
+    );
+
+  app.get('/admin/members/:id/edit', editors, async (c) => {
+    const id = c.req.param('id');
+    const member = await getMember(deps, { includeRestricted: false }, id);
+    return editForm(c, id, formValuesOf(member), [], 200);
+  });
+
+  app.post('/admin/members/:id', editors, async (c) => {
+    const id = c.req.param('id');
+    const values = formText(await c.req.parseBody(), MEMBER_FIELDS);
+    try {
+      await updateMember(deps, actorOf(sessionOf(c)), id, values);
+      return c.redirect(`/admin/members/${id}`, 303);
+    } catch (error) {
+      if (error instanceof ValidationError) return editForm(c, id, values, error.issues, 422);
+      if (error instanceof ConflictError) return editForm(c, id, values, error.issues, 409);
+      throw error;
+    }
+  });
+
+  app.post('/admin/members/:id/fee', readers, async (c) => {
+    const id = c.req.param('id');
+    const session = sessionOf(c);
+    const values = formText(await c.req.parseBody(), ['amount', 'intervalMonths', 'validFrom']);
+    try {
+      await setFee(deps, actorOf(session), visibilityFor(session.roles), id, values);
+    } catch (error) {
+      if (error instanceof ValidationError) return detail(c, id, { issues: error.issues }, 422);
+      throw error;
+    }
+    return c.redirect(`/admin/members/${id}`, 303);
+  });
+
+  app.post('/admin/members/:id/payments', readers, async (c) => {
+    const id = c.req.param('id');
+    const session = sessionOf(c);
+    const values = formText(await c.req.parseBody(), ['bookedOn', 'amount', 'reference']);
+    try {
+      await bookPayment(deps, actorOf(session), visibilityFor(session.roles), id, values);
+    } catch (error) {
+      if (error instanceof ValidationError) return detail(c, id, { issues: error.issues }, 422);
+      throw error;
+    }
+    return c.redirect(`/admin/members/${id}`, 303);
+  });
+
+  app.post('/admin/bookings/:id/reverse', readers, async (c) => {
+    const session = sessionOf(c);
+    const reversal = await reverseBooking(
+      deps,
+      actorOf(session),
+      visibilityFor(session.roles),
+      c.req.param('id'),
+      clubToday(deps),
+    );
+    return c.redirect(`/admin/members/${reversal.memberId ?? ''}`, 303);
+  });
+
+  const overview = async (
+    c: AppContext,
+    extra: { result?: BankImportResult; notice?: string; issues?: readonly FieldIssue[] } = {},
+    status: 200 | 404 | 409 | 422 = 200,
+  ) => {
+    const [unmatched, imports] = await Promise.all([
+      listUnmatched(deps),
+      listBankImports(deps.db, 10),
+    ]);
+    return sendPage(
+      c,
+      <ContributionsPage
+        page={pageContext(c)}
+        labels={labelsFor(c)}
+        unmatched={unmatched}
+        imports={imports}
+        result={extra.result}
+        notice={extra.notice}
+        issues={extra.issues}
+      />,
+      status,
+    );
+  };
+
+  app.get('/admin/contributions', readers, (c) => overview(c));
+
+  const previewPage = async (
+    c: AppContext,
+    fileName: string,
+    text: string,
+    mapping: BankMapping,
+  ) => {
+    const columns = headerColumns(text, mapping.delimiter, mapping.headerLine);
+    try {
+      const rows = await previewBankImport(deps, text, mapping);
+      return await sendPage(
+        c,
+        <BankPreviewPage
+          page={pageContext(c)}
+          labels={labelsFor(c)}
+          fileName={fileName}
+          text={text}
+          mapping={mapping}
+          columns={columns}
+          rows={rows}
+          issues={[]}
+        />,
+      );
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return sendPage(
+        c,
+        <BankPreviewPage
+          page={pageContext(c)}
+          labels={labelsFor(c)}
+          fileName={fileName}
+          text={text}
+          mapping={mapping}
+          columns={columns}
+          rows={null}
+          issues={error.issues}
+        />,
+        422,
+      );
+    }
+  };
+
+  app.post('/admin/contributions/import', readers, async (c) => {
+    const file = await formFile(await c.req.parseBody(), 'file');
+    if (!file || file.bytes.length === 0)
+      return overview(c, { issues: [{ path: 'file', message: c.get('t')('bank.noFile') }] }, 422);
+    const text = decodeStatement(file.bytes);
+    return previewPage(c, file.name, text, guessMapping(text).mapping);
+  });
+
+  const mappingFrom = (values: Record<string, string>): BankMapping => ({
+    delimiter: values['delimiter'] === ',' ? ',' : values['delimiter'] === '\t' ? '\t' : ';',
+    headerLine: Math.max(1, Math.floor(Number(values['headerLine'])) || 1),
+    decimal: values['decimal'] === '.' ? '.' : ',',
+    dateColumn: values['dateColumn'] ?? '',
+    amountColumn: values['amountColumn'] ?? '',
+    referenceColumn: values['referenceColumn'] ?? '',
+    counterpartyColumn: values['counterpartyColumn'] ?? '',
+    memberNumberColumn: values['memberNumberColumn'] ?? '',
+  });
+  const MAPPING_FIELDS = [
+    'fileName',
+    'text',
+    'delimiter',
+    'headerLine',
+    'decimal',
+    'dateColumn',
+    'amountColumn',
+    'referenceColumn',
+    'counterpartyColumn',
+    'memberNumberColumn',
+  ] as const;
+
+  app.post('/admin/contributions/import/preview', readers, async (c) => {
+    const values = formText(await c.req.parseBody(), MAPPING_FIELDS);
+    return previewPage(c, values.fileName, values.text, mappingFrom(values));
+  });
+
+  app.post('/admin/contributions/import/commit', readers, async (c) => {
+    const values = formText(await c.req.parseBody(), MAPPING_FIELDS);
+    const mapping = mappingFrom(values);
+    try {
+      const result = await commitBankImport(
+        deps,
+        actorOf(sessionOf(c)),
+        values.fileName,
+        values.text,
+        mapping,
+      );
+      return await overview(c, { result });
+    } catch (error) {
+      if (error instanceof ValidationError)
+        return previewPage(c, values.fileName, values.text, mapping);
+      throw error;
+    }
+  });
+
+  app.post('/admin/contributions/rows/:id/assign', readers, async (c) => {
+    const { memberNumber } = formText(await c.req.parseBody(), ['memberNumber']);
+    await assignBankRow(deps, actorOf(sessionOf(c)), c.req.param('id'), memberNumber);
+    return c.redirect('/admin/contributions', 303);
+  });
+
+  app.post('/admin/contributions/rows/:id/ignore', readers, async (c) => {
+    await ignoreBankRow(deps, actorOf(sessionOf(c)), c.req.param('id'));
+    return c.redirect('/admin/contributions', 303);
+  });
+
+  return app;
+}

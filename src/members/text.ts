@@ -1,0 +1,44 @@
+/**
+ * Text normalisation for search and ordering, identical on SQLite and PostgreSQL because it
+ * happens here and not in SQL: lower case, accents stripped, and German umlauts also in their
+ * two-letter spelling, so "Müller", "muller" and "mueller" all find the same member.
+ */
+export function foldText(value: string): string {
+  return value
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/ß/g, 'ss')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function germanTransliteration(value: string): string {
+  return value
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/Ä/g, 'Ae')
+    .replace(/Ö/g, 'Oe')
+    .replace(/Ü/g, 'Ue');
+}
+
+/** Both spellings of a value, folded. */
+export function searchVariants(value: string): string[] {
+  const plain = foldText(value);
+  const transliterated = foldText(germanTransliteration(value));
+  return plain === transliterated ? [plain] : [plain, transliterated];
+}
+
+/** The words of a search query, folded; empty words dropped. */
+export function queryWords(query: string): string[] {
+  return foldText(query)
+    .split(' ')
+    .filter((word) => word.length > 0)
+    .slice(0, 8);
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
+}

@@ -1,0 +1,2 @@
+/** The public website pages. */
+export { siteRoutes } from './site.routes.tsx';
