@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { Db, Dialect } from '../core/db/database.ts';
-import { binaryText, toNumber } from '../core/db/dialect.ts';
+import type { Db } from '../core/db/database.ts';
+import { toNumber } from '../core/db/dialect.ts';
 import type { DB, MembersTable } from '../core/db/schema.ts';
 import type { Member, MemberFields, MemberStatusFilter } from './members.schema.ts';
 import { escapeLike, foldText, queryWords, searchVariants } from './text.ts';
@@ -227,7 +227,6 @@ function searchFilter(
  */
 export async function searchMembers(
   db: Db,
-  dialect: Dialect,
   query: MemberQuery,
 ): Promise<{ members: Member[]; total: number }> {
   const base = db
@@ -238,8 +237,8 @@ export async function searchMembers(
   const [rows, count] = await Promise.all([
     base
       .selectAll()
-      .orderBy(binaryText(dialect, 'sort_key'))
-      .orderBy(binaryText(dialect, 'member_number'))
+      .orderBy('sort_key')
+      .orderBy('member_number')
       .limit(query.limit)
       .offset(query.offset)
       .execute(),
@@ -251,7 +250,6 @@ export async function searchMembers(
 /** All members of a status for the CSV export, by member number. Never restricted ones. */
 export async function listMembersForExport(
   db: Db,
-  dialect: Dialect,
   status: Exclude<MemberStatusFilter, 'restricted'>,
   today: string,
 ): Promise<Member[]> {
@@ -259,7 +257,7 @@ export async function listMembersForExport(
     .selectFrom('members')
     .selectAll()
     .where((eb) => statusFilter(eb, status, today))
-    .orderBy(binaryText(dialect, 'member_number'))
+    .orderBy('member_number')
     .execute();
   return rows.map(toMember);
 }

@@ -192,7 +192,7 @@ export const PAGE_SIZE = 50;
 
 /** Searches the registry: words match number, name, email and city, ignoring case and accents. */
 export async function listMembers(
-  deps: Pick<Deps, 'db' | 'dialect' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   visibility: Visibility,
   query: { search?: string | undefined; status?: string | undefined; page?: number | undefined },
 ): Promise<{
@@ -206,7 +206,7 @@ export async function listMembers(
   let status: MemberStatusFilter = parsed.success ? parsed.data : 'active';
   if (status === 'restricted' && !visibility.includeRestricted) status = 'active';
   const page = Math.max(1, Math.floor(query.page ?? 1));
-  const result = await searchMembers(deps.db, deps.dialect, {
+  const result = await searchMembers(deps.db, {
     search: query.search,
     status,
     today: clubToday(deps),
@@ -295,7 +295,7 @@ function csvInvalid(issues: readonly LineIssue[]): ValidationError {
  * The registry as CSV (never restricted members), and an audit event that an export happened.
  */
 export async function exportMembers(
-  deps: Pick<Deps, 'db' | 'dialect' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   actor: Actor,
   status: string | undefined,
 ): Promise<string> {
@@ -305,7 +305,7 @@ export async function exportMembers(
       { path: 'status', message: 'expected one of: active, left, all' },
     ]);
   }
-  const members = await listMembersForExport(deps.db, deps.dialect, parsed.data, clubToday(deps));
+  const members = await listMembersForExport(deps.db, parsed.data, clubToday(deps));
   await recordAudit(deps.db, deps.clock.now(), actor, { event: 'members.csv.exported' });
   return formatMemberCsv(members);
 }

@@ -1,5 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
-import type { Dialect } from './database.ts';
+import { PostgresAdapter, sql, type Expression, type Kysely } from 'kysely';
 
 /**
  * The few places where SQLite and PostgreSQL differ, each with both branches (conventions §5).
@@ -18,13 +17,11 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * A text column compared byte-wise, so that ORDER BY gives the same order on both databases
- * (PostgreSQL would otherwise use the locale's collation, SQLite always compares bytes).
+ * The column type of text that compares byte-wise: SQLite always does; PostgreSQL would use the
+ * database's locale collation, so it gets `collate "C"`.
  */
-export function binaryText(dialect: Dialect, column: string): RawBuilder<string> {
-  return dialect === 'postgres'
-    ? sql<string>`${sql.ref(column)} collate "C"`
-    : sql<string>`${sql.ref(column)}`;
+export function binaryTextType(db: Kysely<unknown>): 'text' | Expression<unknown> {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? sql`text collate "C"` : 'text';
 }
 
 /** Converts a COUNT/SUM result to a number (pg returns 64-bit integers as text). */

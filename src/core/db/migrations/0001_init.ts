@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { binaryTextType } from '../dialect.ts';
 
 /**
  * The first schema: member registry, contributions ledger, bank imports, audit log, web users,
@@ -6,10 +7,13 @@ import type { Kysely } from 'kysely';
  * PostgreSQL. Never edit after it has landed; add a new migration instead.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Member numbers and the sort key compare byte-wise on both databases, so lists come in the
+  // same order everywhere and PostgreSQL can sort by the index whatever its default collation.
+  const binaryText = binaryTextType(db);
   await db.schema
     .createTable('members')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('member_number', 'text', (c) => c.notNull().unique())
+    .addColumn('member_number', binaryText, (c) => c.notNull().unique())
     .addColumn('first_name', 'text', (c) => c.notNull())
     .addColumn('last_name', 'text', (c) => c.notNull())
     .addColumn('birth_date', 'text')
@@ -22,12 +26,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('joined_on', 'text', (c) => c.notNull())
     .addColumn('left_on', 'text')
     .addColumn('search_text', 'text', (c) => c.notNull())
-    .addColumn('sort_key', 'text', (c) => c.notNull())
+    .addColumn('sort_key', binaryText, (c) => c.notNull())
     .addColumn('restricted_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('members_sort_key').on('members').column('sort_key').execute();
+  await db.schema
+    .createIndex('members_sort_key')
+    .on('members')
+    .columns(['sort_key', 'member_number'])
+    .execute();
   await db.schema.createIndex('members_left_on').on('members').column('left_on').execute();
   await db.schema.createIndex('members_email').on('members').column('email').execute();
 
