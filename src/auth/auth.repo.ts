@@ -121,7 +121,6 @@ export async function insertSession(
       lang: session.lang,
       created_at: session.at,
       expires_at: session.expiresAt,
-      last_seen_at: session.at,
     })
     .execute();
 }
@@ -193,6 +192,16 @@ export async function findLiveSession(
 /** Remembers the language a session chose. */
 export async function updateSessionLang(db: Db, id: string, lang: string): Promise<void> {
   await db.updateTable('sessions').set({ lang }).where('id', '=', id).execute();
+}
+
+/** Deletes every session that has expired. */
+export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+}
+
+/** Deletes login links created before `before`, used or not. */
+export async function deleteLoginLinksCreatedBefore(db: Db, before: string): Promise<void> {
+  await db.deleteFrom('login_links').where('created_at', '<', before).execute();
 }
 
 /** Ends a session. */

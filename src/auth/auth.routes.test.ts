@@ -219,6 +219,25 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await client.post(link)).status, 404);
     });
 
+    test('keeps login links only as long as declared and sessions only until they expire', async () => {
+      await createMember(t.deps, CLI_ACTOR, memberInput({ email: 'ada@example.org' }));
+      await client.get('/login/member');
+      await client.post('/login/member', { email: 'ada@example.org' });
+      const password = await addUser(t.deps, 'vorstand', ['board']);
+      await client.login('vorstand', password);
+      const count = async (table: 'login_links' | 'sessions') =>
+        (await t.deps.db.selectFrom(table).select('id').execute()).length;
+      assert.deepEqual([await count('login_links'), await count('sessions')], [1, 1]);
+
+      t.clock.advance(25 * 3600 * 1000);
+      const other = new TestClient(t.app);
+      await other.get('/login/member');
+      await other.post('/login/member', { email: 'nobody@example.org' });
+      assert.equal(await count('login_links'), 0);
+      await other.login('vorstand', password);
+      assert.equal(await count('sessions'), 1);
+    });
+
     test('sends at most three links per member and hour', async () => {
       await createMember(t.deps, CLI_ACTOR, memberInput({ email: 'ada@example.org' }));
       for (let i = 0; i < 5; i++) {

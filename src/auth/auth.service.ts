@@ -1,5 +1,5 @@
 import type { Deps } from '../core/deps.ts';
-import { addDuration, parseDuration } from '../core/duration.ts';
+import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
 import { ConflictError, ValidationError } from '../core/errors.ts';
 import { ROLES, type Role } from '../core/http/context.ts';
 import { hashToken, newId, newToken } from '../core/ids.ts';
@@ -9,6 +9,8 @@ import { translator, type Lang } from '../core/i18n/index.ts';
 import { findMembersByEmail } from '../members/index.ts';
 import {
   countRecentLoginLinks,
+  deleteExpiredSessions,
+  deleteLoginLinksCreatedBefore,
   deleteSession,
   deleteSessionsOfUser,
   findLiveSession,
@@ -146,6 +148,8 @@ async function startSession(
   const ttl = parseDuration(deps.config.web.sessionTtl);
   if (!ttl) throw new Error('web.sessionTtl was validated at load');
   const expiresAt = addDuration(at, ttl);
+  // Expired sessions go as new ones come: nothing is kept past its declared end.
+  await deleteExpiredSessions(deps.db, at.toISOString());
   await insertSession(deps.db, {
     id: hashToken(token),
     userId: owner.userId,
@@ -212,6 +216,10 @@ export async function requestLoginLink(
   const ttl = parseDuration(deps.config.web.loginLinkTtl);
   if (!ttl) throw new Error('web.loginLinkTtl was validated at load');
   const t = translator(lang);
+  await deleteLoginLinksCreatedBefore(
+    deps.db,
+    subtractDuration(at, loginLinkRetention(deps.config)).toISOString(),
+  );
   for (const member of members) {
     const hourAgo = new Date(at.getTime() - 3_600_000).toISOString();
     if ((await countRecentLoginLinks(deps.db, member.id, hourAgo)) >= LINKS_PER_HOUR) {
@@ -237,6 +245,34 @@ export async function requestLoginLink(
       }),
     });
   }
+}
+
+/**
+ * How long login links are kept, as the declaration says (the retention rule for `loginLinks`
+ * of the activity stored in `login_links`); one day if it says nothing.
+ */
+export function loginLinkRetention(config: Deps['config']): Duration {
+  const activity = config.activities.find(
+    (candidate) => candidate.store.kind === 'database' && candidate.store.table === 'login_links',
+  );
+  const rule = activity?.retention.find(
+    (candidate) => !candidate.data || candidate.data.includes('loginLinks'),
+  );
+  return (
+    parseDuration(rule?.keep ?? 'P1D') ?? {
+      years: 0,
+      months: 0,
+      weeks: 0,
+      days: 1,
+      hours: 0,
+      minutes: 0,
+      seconds: 0,
+    }
+  );
+}
+
+function subtractDuration(at: Date, duration: Duration): Date {
+  return new Date(at.getTime() - (addDuration(at, duration).getTime() - at.getTime()));
 }
 
 /** Whether a login link can still be used (for the confirmation page; does not use it). */

@@ -61,6 +61,7 @@ export const DATA_CATEGORIES = [
   'homeDirectory',
   'openpgpKey',
   'loginLinks',
+  'sessions',
   'auditEvents',
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];

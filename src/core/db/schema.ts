@@ -109,7 +109,6 @@ export interface SessionsTable {
   lang: string | null;
   created_at: string;
   expires_at: string;
-  last_seen_at: string;
 }
 
 export interface LoginLinksTable {

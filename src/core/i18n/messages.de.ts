@@ -312,6 +312,7 @@ export const de = {
   'data.homeDirectory': 'Home-Verzeichnis',
   'data.openpgpKey': 'öffentlicher OpenPGP-Schlüssel',
   'data.loginLinks': 'Anmeldelinks',
+  'data.sessions': 'Sitzungen nach der Anmeldung',
   'data.auditEvents': 'Änderungsprotokoll (nur Ereignisse, keine Inhalte)',
 } as const;
 

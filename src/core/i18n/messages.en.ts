@@ -309,5 +309,6 @@ export const en: Record<MessageKey, string> = {
   'data.homeDirectory': 'home directory',
   'data.openpgpKey': 'public OpenPGP key',
   'data.loginLinks': 'login links',
+  'data.sessions': 'sessions after login',
   'data.auditEvents': 'change log (events only, no contents)',
 };

@@ -152,7 +152,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('lang', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('last_seen_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
 
