@@ -4,7 +4,7 @@
 # TEST_DIALECTS=sqlite,postgres runs every database-backed test on both databases.
 set -eu
 cd "$(dirname "$0")/.."
-files=$(find src test -name '*.test.ts' -o -name '*.test.tsx' | sort)
+files=$(find src test integrations -name '*.test.ts' -o -name '*.test.tsx' | sort)
 uses_postgres() { case ",${TEST_DIALECTS:-sqlite}," in *,postgres,*) return 0 ;; *) return 1 ;; esac; }
 drop_schemas() { if uses_postgres; then node --import tsx test/support/drop-test-schemas.ts; fi; }
 drop_schemas

@@ -13,8 +13,10 @@ import { createWebFrame } from './core/http/app.tsx';
 import type { AppEnv } from './core/http/context.ts';
 import { createLogger, type Logger } from './core/log.ts';
 import { outboxMailer, smtpMailer, type Mailer } from './core/mail/mailer.ts';
-import { argon2Hasher, type PasswordHasher } from './core/password.ts';
+import { argon2Hasher, type AccountHasher, type PasswordHasher } from './core/password.ts';
+import { accountRoutes, yescryptHasher } from './accounts/index.ts';
 import { memberRoutes } from './members/index.ts';
+import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
 
 /** Deps plus the means to release them. */
@@ -27,6 +29,7 @@ export interface RuntimeOptions {
   clock?: Clock;
   mailer?: Mailer;
   hasher?: PasswordHasher;
+  accountHasher?: AccountHasher;
   log?: Logger;
   /** Put every PostgreSQL table into this schema (one schema per test). */
   pgSchema?: string;
@@ -61,6 +64,7 @@ export async function createRuntime(
       clock,
       mailer,
       hasher: options.hasher ?? argon2Hasher(),
+      accountHasher: options.accountHasher ?? yescryptHasher(),
       secret,
       close: () => handle.close(),
     };
@@ -115,5 +119,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', memberRoutes(deps));
   app.route('/', accessRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', policyRoutes(deps));
+  app.route('/', accountRoutes(deps));
   return app;
 }

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { createApp, createRuntime, type Runtime, type RuntimeOptions } from './app.ts';
@@ -14,6 +14,23 @@ import { writeFileAtomic } from './core/fs.ts';
 import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/demo.ts';
 import { buildAccessReport } from './access/index.ts';
+import {
+  POLICY_FORMATS,
+  publishPolicyEdition,
+  renderPolicy,
+  renderRecord,
+} from './policy/index.ts';
+import { defaultInstall, renderAll, writeRendered } from './services/index.ts';
+import {
+  createAccount,
+  deleteAccount,
+  disableAccount,
+  getAccountByUsername,
+  internalApp,
+  listAccounts,
+  runSync,
+  setAccountPassword,
+} from './accounts/index.ts';
 import {
   CLI_VISIBILITY,
   exportMembers,
@@ -107,21 +124,40 @@ async function initialise(
   return true;
 }
 
-async function startServer(runtime: Runtime, io: CliIO, port: number | undefined): Promise<void> {
-  const app = createApp(runtime);
-  const listenPort = port ?? runtime.config.web.port;
-  const server = serve({ fetch: app.fetch, hostname: runtime.config.web.host, port: listenPort });
+async function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
+  const server = serve({ fetch, hostname, port });
   await new Promise<void>((resolveListening, reject) => {
     server.once('listening', () => {
       resolveListening();
     });
     server.once('error', reject);
   });
+  return server;
+}
+
+/**
+ * Runs the public web server and, on its own loopback-only listener, the internal endpoints
+ * (the Prosody password check), until SIGINT or SIGTERM.
+ */
+async function startServer(
+  runtime: Runtime,
+  io: CliIO,
+  ports: { port?: number | undefined; internalPort?: number | undefined },
+): Promise<void> {
+  const listenPort = ports.port ?? runtime.config.web.port;
+  const internalPort = ports.internalPort ?? runtime.config.web.internalPort;
+  const server = await listen(createApp(runtime).fetch, runtime.config.web.host, listenPort);
+  const internal = await listen(internalApp(runtime).fetch, '127.0.0.1', internalPort);
   io.out(
-    `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect})\n`,
+    `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
   await new Promise<void>((resolveStopped) => {
     const stop = () => {
+      internal.close();
       server.close(() => {
         resolveStopped();
       });
@@ -170,10 +206,11 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('start the example club: initialise with demo data on first start, then serve')
     .addOption(configOption())
     .option('--port <port>', 'port to listen on', parsePort)
-    .action(async (options: { config?: string; port?: number }) => {
+    .option('--internal-port <port>', 'loopback port of the internal endpoints', parsePort)
+    .action(async (options: { config?: string; port?: number; internalPort?: number }) => {
       await withRuntime(io, options.config, async (runtime) => {
         await initialise(runtime, io, { demo: true, admin: 'admin' });
-        await startServer(runtime, io, options.port);
+        await startServer(runtime, io, { port: options.port, internalPort: options.internalPort });
       });
     });
 
@@ -182,11 +219,16 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('run the web server')
     .addOption(configOption())
     .option('--port <port>', 'port to listen on (default: web.port)', parsePort)
-    .action(async (options: { config?: string; port?: number }) => {
+    .option(
+      '--internal-port <port>',
+      'loopback port of the internal endpoints (default: web.internalPort)',
+      parsePort,
+    )
+    .action(async (options: { config?: string; port?: number; internalPort?: number }) => {
       const config = await loadConfig(configPath(options.config));
       const runtime = await createRuntime(config, io.runtimeOptions);
       try {
-        await startServer(runtime, io, options.port);
+        await startServer(runtime, io, { port: options.port, internalPort: options.internalPort });
       } finally {
         await runtime.close();
       }
@@ -303,6 +345,151 @@ export function buildProgram(io: CliIO = processIO): Command {
       });
     });
 
+  const accounts = program
+    .command('accounts')
+    .description('member accounts for shell, mail and XMPP');
+  accounts
+    .command('list')
+    .description('list the accounts')
+    .addOption(configOption())
+    .action(async (options: { config?: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        for (const account of await listAccounts(runtime.db)) {
+          const services =
+            (['shell', 'mail', 'xmpp'] as const)
+              .filter((name) => account.services[name])
+              .join(',') || '-';
+          io.out(
+            `${account.username}\t${account.status}\t${account.uid}\t${services}\t${account.passwordHash ? 'password' : 'no password'}\n`,
+          );
+        }
+      });
+    });
+  accounts
+    .command('create')
+    .description(
+      'create an active account for an active member and mail them a link to set the password',
+    )
+    .argument('<member-number>')
+    .argument('<username>')
+    .addOption(configOption())
+    .option('--services <list>', 'comma-separated: shell, mail, xmpp', 'mail,xmpp')
+    .action(
+      async (number: string, username: string, options: { config?: string; services: string }) => {
+        const wanted = options.services.split(',').map((name) => name.trim());
+        const unknown = wanted.filter((name) => !['shell', 'mail', 'xmpp'].includes(name));
+        if (unknown.length > 0)
+          throw new CliFailure(`--services: unknown service ${unknown.join(', ')}`, 2);
+        await withRuntime(io, options.config, async (runtime) => {
+          const member = await getMemberByNumber(runtime, CLI_VISIBILITY, number);
+          const services = {
+            shell: wanted.includes('shell'),
+            mail: wanted.includes('mail'),
+            xmpp: wanted.includes('xmpp'),
+          };
+          const { account, linkSent } = await createAccount(
+            runtime,
+            CLI_ACTOR,
+            member.id,
+            username,
+            services,
+          );
+          io.out(
+            `Created ${account.username} (uid ${account.uid}). ${linkSent ? 'The member got a link to set the password.' : 'The member has no email address: use treff accounts set-password.'}\n`,
+          );
+        });
+      },
+    );
+  accounts
+    .command('set-password')
+    .description('set an account password, read from stdin')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      const password = await readPassword(io);
+      await withRuntime(io, options.config, async (runtime) => {
+        const account = await getAccountByUsername(runtime, username);
+        await setAccountPassword(runtime, CLI_ACTOR, account.id, password);
+      });
+      io.out(`Password of ${username} set.\n`);
+    });
+  accounts
+    .command('disable')
+    .description('disable an account on every service at once')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        await disableAccount(
+          runtime,
+          CLI_ACTOR,
+          (await getAccountByUsername(runtime, username)).id,
+        );
+      });
+      io.out(`Disabled ${username}.\n`);
+    });
+  accounts
+    .command('delete')
+    .description('delete an account; its home, mailbox and XMPP data go at the next sync')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        await deleteAccount(runtime, CLI_ACTOR, (await getAccountByUsername(runtime, username)).id);
+      });
+      io.out(`Deleted ${username}.\n`);
+    });
+
+  program
+    .command('sync')
+    .description('as root: write the account projections for sshd, Dovecot, Postfix and Prosody')
+    .addOption(configOption())
+    .option('--root <dir>', 'write under this directory instead of /', '/')
+    .action(async (options: { config?: string; root: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        const report = await runSync(runtime, { root: resolve(options.root) });
+        io.out(
+          `sync: ${report.written.length} files written, ${report.unchanged} unchanged, ${report.homesCreated.length} homes created, ${report.accountsDisabled} accounts disabled, ${report.accountsDeleted} deleted, ${report.deletionsCarriedOut} deletions carried out\n`,
+        );
+        for (const warning of report.warnings) io.err(`treff: warning: ${warning}\n`);
+      });
+    });
+
+  const services = program
+    .command('services')
+    .description('daemon configuration from the declaration');
+  services
+    .command('render')
+    .description('write the daemon configuration files, laid out as under /')
+    .addOption(configOption())
+    .requiredOption('--out <dir>', 'directory to write into ("/" to install in place)')
+    .option('--force', 'replace files that treff did not write')
+    .option('--install-dir <dir>', 'where treff is installed', '/opt/treff')
+    .option('--user <name>', 'the Unix user treff serve runs as', 'treff')
+    .action(
+      async (options: {
+        config?: string;
+        out: string;
+        force?: boolean;
+        installDir: string;
+        user: string;
+      }) => {
+        const config = await loadConfig(configPath(options.config));
+        const install = {
+          ...defaultInstall(config),
+          installDir: options.installDir,
+          user: options.user,
+          configFile: config.file,
+        };
+        const written = await writeRendered(resolve(options.out), renderAll(config, install), {
+          force: options.force === true,
+        });
+        io.out(
+          `Wrote ${written.length} files under ${resolve(options.out)}:\n${written.map((path) => `  ${path}\n`).join('')}`,
+        );
+      },
+    );
+
   const users = program.command('users').description('web logins for board, admins and treasurers');
   users
     .command('add')
@@ -351,6 +538,39 @@ export function buildProgram(io: CliIO = processIO): Command {
       await withRuntime(io, options.config, async (runtime) => {
         for (const user of await listUsers(runtime.db))
           io.out(`${user.username}\t${user.roles.join(',')}\t${user.displayName}\n`);
+      });
+    });
+
+  const policy = program
+    .command('policy')
+    .description('the privacy policy and the Art. 30 record, rendered from the declaration');
+  const langOption = () =>
+    new Option('--lang <lang>', 'language (German is authoritative)')
+      .choices(['de', 'en'])
+      .default('de');
+  policy
+    .command('render')
+    .description('print the privacy policy; records the date a new version is first published')
+    .addOption(configOption())
+    .addOption(langOption())
+    .addOption(
+      new Option('--format <format>', 'output format').choices(POLICY_FORMATS).default('md'),
+    )
+    .action(async (options: { config?: string; lang: 'de' | 'en'; format: 'html' | 'md' }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        const { publishedOn } = await publishPolicyEdition(runtime);
+        io.out(renderPolicy(runtime.config, options.lang, options.format, publishedOn));
+      });
+    });
+  policy
+    .command('record')
+    .description('print the record of processing activities (Art. 30 GDPR) as Markdown')
+    .addOption(configOption())
+    .addOption(langOption())
+    .action(async (options: { config?: string; lang: 'de' | 'en' }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        const { publishedOn } = await publishPolicyEdition(runtime);
+        io.out(renderRecord(runtime.config, options.lang, publishedOn));
       });
     });
 

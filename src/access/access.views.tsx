@@ -213,6 +213,9 @@ export function PortalHome(props: { page: PageContext; name: string }) {
         <li>
           <a href="/me/data.json">{t('portal.downloadData')}</a>
         </li>
+        <li>
+          <a href="/me/account">{t('portal.account')}</a>
+        </li>
       </ul>
       <p class="muted">{t('portal.correction')}</p>
     </Layout>

@@ -6,6 +6,7 @@ import { hashToken, newId, newToken } from '../core/ids.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
 import { recordAudit, type Actor } from '../core/audit/index.ts';
 import { translator, type Lang } from '../core/i18n/index.ts';
+import { checkServiceLogin } from '../accounts/index.ts';
 import { findMembersByEmail } from '../members/index.ts';
 import {
   countRecentLoginLinks,
@@ -168,19 +169,32 @@ const DUMMY_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$kfFdZZNS5YKJ9sriYL+RBA$DRVM8qe1l9KhVfZqiVK8d1LhSAql9CLV1GxWSLjLgh0';
 
 /**
- * Checks a username and password and starts a session. Returns null for any failure (unknown
- * user, wrong password, disabled user) so the caller cannot tell which.
+ * Checks a username and password and starts a session: a web login of the board, treasurer or
+ * admins first, else a member account (which then opens the member portal). Returns null for
+ * any failure (unknown user, wrong password, disabled user or account) so the caller cannot
+ * tell which.
  */
 export async function loginWithPassword(
-  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'hasher'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'hasher' | 'accountHasher' | 'mailer' | 'log'>,
   username: string,
   password: string,
   lang: Lang | null,
 ): Promise<NewSession | null> {
-  const user = await findUserForLogin(deps.db, username.trim());
+  const name = username.trim();
+  const user = await findUserForLogin(deps.db, name);
   const ok = await deps.hasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
-  if (!user || !ok || user.disabledAt !== null) return null;
-  return startSession(deps, { userId: user.id, memberId: user.memberId }, lang);
+  if (user && ok && user.disabledAt === null)
+    return startSession(deps, { userId: user.id, memberId: user.memberId }, lang);
+  if (user) return null;
+  const account = await checkServiceLogin(deps, name, password, 'web');
+  if (!account) return null;
+  await recordAudit(
+    deps.db,
+    deps.clock.now(),
+    { type: 'member', id: account.memberId },
+    { event: 'auth.member.logged_in', memberId: account.memberId },
+  );
+  return startSession(deps, { userId: null, memberId: account.memberId }, lang);
 }
 
 /** Ends the session with this cookie value. */

@@ -3,7 +3,7 @@ import type { Config } from './config/load.ts';
 import type { Db, Dialect } from './db/database.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
-import type { PasswordHasher } from './password.ts';
+import type { AccountHasher, PasswordHasher } from './password.ts';
 
 /**
  * Everything a service may depend on, built once by the composition root (`src/app.ts`) for the
@@ -19,7 +19,10 @@ export interface Deps {
   log: Logger;
   clock: Clock;
   mailer: Mailer;
+  /** Web logins of board, treasurer and admins (Argon2id). */
   hasher: PasswordHasher;
+  /** Member accounts, checked by the daemons too (yescrypt through libxcrypt). */
+  accountHasher: AccountHasher;
   /** 32 random bytes from the data dir, for signing anonymous form tokens. */
   secret: Buffer;
 }

@@ -36,3 +36,11 @@ export function argon2Hasher(params: Argon2Params = OWASP_ARGON2ID): PasswordHas
     },
   };
 }
+
+/**
+ * Hashes that daemons check too (member accounts): same contract, plus whether a stored hash was
+ * made with an older method or cost and should be replaced at the next successful login.
+ */
+export interface AccountHasher extends PasswordHasher {
+  needsRehash(hash: string): boolean;
+}

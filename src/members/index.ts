@@ -11,6 +11,7 @@ export {
   hasLeft,
   importMembers,
   listMembers,
+  listMembersByIds,
   updateMember,
   visibilityFor,
 } from './members.service.ts';

@@ -154,6 +154,23 @@ export async function findMemberByNumber(
   return row ? toMember(row) : undefined;
 }
 
+/** Members by id (restricted ones included: the caller decides what to show). */
+export async function findMembersByIds(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, Member>> {
+  const result = new Map<string, Member>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const rows = await db
+      .selectFrom('members')
+      .selectAll()
+      .where('id', 'in', ids.slice(start, start + 500))
+      .execute();
+    for (const row of rows) result.set(row.id, toMember(row));
+  }
+  return result;
+}
+
 /** Every member number in use, restricted ones included (numbers are never reused). */
 export async function listAllMemberNumbers(
   db: Db,

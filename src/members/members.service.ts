@@ -19,6 +19,7 @@ import { formatMemberCsv, parseMemberCsv, type LineIssue } from './members.csv.t
 import {
   findMemberById,
   findMemberByNumber,
+  findMembersByIds,
   insertMember,
   insertMembers,
   listAllMemberNumbers,
@@ -155,6 +156,14 @@ export async function getMember(
   const member = await findMemberById(deps.db, id, visibility);
   if (!member) throw memberNotFound();
   return member;
+}
+
+/** Several members by id, for lists that show whose something is. */
+export function listMembersByIds(
+  deps: Pick<Deps, 'db'>,
+  ids: readonly string[],
+): Promise<Map<string, Member>> {
+  return findMembersByIds(deps.db, [...new Set(ids)]);
 }
 
 /** One member by member number. @throws NotFoundError `member_not_found`. */

@@ -3,6 +3,7 @@ import type { Config } from '../core/config/load.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
 import type { AppEnv } from '../core/http/context.ts';
 import { Layout, type PageContext } from '../core/http/layout.tsx';
+import { POLICY_PATHS, policyTitle } from '../policy/index.ts';
 
 function StartPage(props: { page: PageContext; config: Config }) {
   const { t, lang } = props.page;
@@ -36,6 +37,8 @@ function StartPage(props: { page: PageContext; config: Config }) {
         {t('site.contact')}: <a href={`mailto:${club.contacts.board}`}>{club.contacts.board}</a> ·{' '}
         {t('site.privacyContact')}:{' '}
         <a href={`mailto:${club.contacts.privacy}`}>{club.contacts.privacy}</a>
+        {' · '}
+        <a href={POLICY_PATHS[lang]}>{policyTitle(lang)}</a>
       </p>
     </Layout>
   );

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { createApp, createRuntime, type Runtime } from '../../src/app.ts';
+import { yescryptHasher } from '../../src/accounts/index.ts';
 import { createUser } from '../../src/auth/index.ts';
 import { CLI_ACTOR } from '../../src/core/audit/index.ts';
 import { manualClock, type ManualClock } from '../../src/core/clock.ts';
@@ -20,6 +21,9 @@ export const EXAMPLE_CONFIG = join(ROOT, 'examples', 'chaostreff-osnabrueck', 't
 
 /** Argon2id at minimal cost: the real algorithm, fast enough for hundreds of test logins. */
 export const testHasher = argon2Hasher({ memoryCost: 64, timeCost: 1, parallelism: 1 });
+
+/** yescrypt at cost 4 (8 MiB): the real libxcrypt, a quarter of the production work. */
+export const testAccountHasher = yescryptHasher(4);
 
 /** Captures outgoing mail (the one external that tests replace). */
 export interface CapturingMailer extends Mailer {
@@ -68,6 +72,7 @@ export async function createTestApp(
     clock,
     log: silentLogger(),
     hasher: testHasher,
+    accountHasher: testAccountHasher,
     ...(options.realMailer ? {} : { mailer: mail }),
     ...(database.pgSchema ? { pgSchema: database.pgSchema } : {}),
   });

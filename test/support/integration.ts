@@ -6,9 +6,13 @@ import { accessSync, constants } from 'node:fs';
  * TREFF_REQUIRE_INTEGRATION=1 (as in CI) a missing tool throws instead: there a skipped test
  * would hide a broken install step behind a green run.
  */
-export function requireTool(path: string, what: string): string | undefined {
+export function requireTool(
+  path: string,
+  what: string,
+  mode: number = constants.X_OK,
+): string | undefined {
   try {
-    accessSync(path, constants.X_OK);
+    accessSync(path, mode);
     return undefined;
   } catch {
     const reason = `${what} is missing: no executable at ${path}`;

@@ -120,6 +120,14 @@ const Web = z.strictObject({
     .describe('Trust X-Forwarded-Proto from a reverse proxy on the same machine.'),
   sessionTtl: DurationText.default('PT12H'),
   loginLinkTtl: DurationText.default('PT30M'),
+  passwordLinkTtl: DurationText.default('P1D').describe(
+    'How long a link to set an account password works.',
+  ),
+  internalPort: wholeNumber()
+    .min(1)
+    .max(65535)
+    .default(8471)
+    .describe('Loopback-only port of the internal endpoints (the Prosody password check).'),
 });
 
 const Mail = z.strictObject({
@@ -199,6 +207,10 @@ const Xmpp = z.strictObject({
 const Shell = z.strictObject({
   host: Domain,
   history: z.enum(['opt-in', 'off']),
+  adminGroups: z
+    .array(z.string().regex(/^[a-z_][a-z0-9_-]*$/, { error: 'expected a Unix group name' }))
+    .default(['sudo'])
+    .describe('Groups besides the members that may still log in with SSH (the admins).'),
 });
 
 const Wkd = z.strictObject({
@@ -355,6 +367,8 @@ export const TreffConfig = z
       trustProxy: false,
       sessionTtl: 'PT12H',
       loginLinkTtl: 'PT30M',
+      passwordLinkTtl: 'P1D',
+      internalPort: 8471,
     }),
     mail: Mail,
     members: Members,

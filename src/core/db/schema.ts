@@ -120,6 +120,51 @@ export interface LoginLinksTable {
   used_at: string | null;
 }
 
+export interface AccountsTable {
+  id: string;
+  member_id: string;
+  username: string;
+  status: 'requested' | 'active' | 'disabled';
+  /** From 20000 up, never reused (the `next_uid` counter). */
+  uid: number;
+  /** A crypt(3) string (`$y$…`), never the password. */
+  password_hash: string | null;
+  shell: number;
+  mail: number;
+  xmpp: number;
+  /** OpenSSH authorized_keys lines (public keys). */
+  ssh_keys: string | null;
+  requested_at: string;
+  activated_at: string | null;
+  disabled_at: string | null;
+  /** The date (`YYYY-MM-DD`) from which the account is deleted (grace period after exit). */
+  delete_after: string | null;
+  updated_at: string;
+}
+
+export interface PasswordTokensTable {
+  /** SHA-256 of the token in the link. */
+  id: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface AccountDeletionsTable {
+  id: string;
+  account_id: string;
+  uid: number;
+  username: string | null;
+  requested_at: string;
+  done_at: string | null;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -131,4 +176,8 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   login_links: LoginLinksTable;
+  accounts: AccountsTable;
+  password_tokens: PasswordTokensTable;
+  counters: CountersTable;
+  account_deletions: AccountDeletionsTable;
 }

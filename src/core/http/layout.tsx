@@ -82,6 +82,11 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
               )}
               {hasRole(session, 'admin') && (
                 <li>
+                  <a href="/admin/accounts">{t('nav.accounts')}</a>
+                </li>
+              )}
+              {hasRole(session, 'admin') && (
+                <li>
                   <a href="/admin/outbox">{t('nav.outbox')}</a>
                 </li>
               )}
@@ -121,6 +126,11 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         <main>{props.children}</main>
         <footer>
           <small class="muted">{t('footer.noCookies')}</small>
+          {/* The policy's paths are fixed (policy module); core does not import a module. */}
+          <small>
+            {' '}
+            <a href={lang === 'de' ? '/datenschutz' : '/privacy'}>{t('site.privacyContact')}</a>
+          </small>
         </footer>
       </body>
     </html>

@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.ts';
+import * as m0002 from './0002_accounts.ts';
+import * as m0003 from './0003_policy.ts';
 
 /**
  * Every migration, in order. An explicit list (not a folder scan) so that the same set runs under
@@ -7,4 +9,6 @@ import * as m0001 from './0001_init.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
+  '0002_accounts': m0002,
+  '0003_policy': m0003,
 };

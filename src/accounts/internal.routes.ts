@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { z } from 'zod';
+import type { Deps } from '../core/deps.ts';
+import { secretsEqual } from '../core/ids.ts';
+import { checkServiceLogin } from './accounts.service.ts';
+import { xmppAuthSecret } from './sync.ts';
+
+const AuthRequest = z.strictObject({
+  username: z.string().min(1).max(64),
+  host: z.string().min(1).max(253),
+  password: z.string().min(1).max(1024),
+});
+
+/** Failures before a username is refused without a check, and the window they count in. */
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * The internal endpoints, served on their own listener bound to 127.0.0.1 (`web.internalPort`),
+ * never on the public one. `POST /internal/xmpp/auth` checks an account password for Prosody's
+ * mod_auth_treff: bearer secret required (every member's shell can reach loopback), JSON
+ * `{username, host, password}`, 200 `{ok: true}` or, one second later, 401 `{ok: false}` — the
+ * delay slows guessing and costs Prosody nothing, as the module waits asynchronously.
+ */
+export function internalApp(deps: Deps, options: { failureDelayMs?: number } = {}): Hono {
+  const app = new Hono();
+  const secret = xmppAuthSecret(deps.secret);
+  const delay = options.failureDelayMs ?? 1000;
+  const failures = new Map<string, number[]>();
+
+  app.use(async (c, next) => {
+    // Defence in depth: the listener binds to loopback; refuse anything else that gets here.
+    let address = '';
+    try {
+      address = getConnInfo(c).remote.address ?? '';
+    } catch {
+      // Not served from a Node socket (an in-process request): nothing to check.
+    }
+    if (address && !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(address))
+      return c.json({ ok: false }, 403);
+    await next();
+  });
+
+  app.post('/internal/xmpp/auth', async (c) => {
+    const header = c.req.header('authorization') ?? '';
+    if (!header.startsWith('Bearer ') || !secretsEqual(header.slice('Bearer '.length), secret)) {
+      return c.json({ ok: false, error: 'bad secret' }, 403);
+    }
+    const parsed = AuthRequest.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return c.json({ ok: false, error: 'bad request' }, 400);
+    const { username, host, password } = parsed.data;
+    const now = deps.clock.now().getTime();
+    const recent = (failures.get(username) ?? []).filter((at) => now - at < FAILURE_WINDOW_MS);
+    const throttled = recent.length >= MAX_FAILURES;
+    const account =
+      !throttled && host === deps.config.services.xmpp?.domain
+        ? await checkServiceLogin(deps, username, password, 'xmpp')
+        : null;
+    if (account) {
+      failures.delete(username);
+      return c.json({ ok: true });
+    }
+    recent.push(now);
+    failures.set(username, recent);
+    if (failures.size > 10_000) failures.clear();
+    deps.log.info({ event: 'accounts.xmpp_login.failed' }, 'xmpp login failed');
+    await sleep(delay);
+    return c.json({ ok: false }, 401);
+  });
+
+  app.notFound((c) => c.json({ ok: false }, 404));
+  return app;
+}

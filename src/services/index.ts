@@ -1,0 +1,3 @@
+/** Daemon configuration rendered from the declaration. */
+export { renderAll, writeRendered, type RenderedFile } from './render.ts';
+export * from './accounts.render.ts';

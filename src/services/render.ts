@@ -1,0 +1,86 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Config } from '../core/config/load.ts';
+import { ConflictError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/fs.ts';
+import {
+  defaultInstall,
+  renderDovecotAuth,
+  renderDovecotPasswdFile,
+  renderDovecotTreff,
+  renderNsswitch,
+  renderPostfixMain,
+  renderPostfixMaster,
+  renderProsodyAuth,
+  renderSshd,
+  renderSyncPath,
+  renderSyncService,
+  renderSyncTimer,
+  renderTreffService,
+  type InstallOptions,
+} from './accounts.render.ts';
+import { GENERATED_MARK } from './quoting.ts';
+
+/** One generated file, at the path it has under `/`. */
+export interface RenderedFile {
+  path: string;
+  content: string;
+}
+
+/** Every file treff generates from the declaration, laid out as under `/`. */
+export function renderAll(
+  config: Config,
+  install: InstallOptions = defaultInstall(config),
+): RenderedFile[] {
+  return [
+    { path: 'etc/dovecot/conf.d/10-auth.conf', content: renderDovecotAuth() },
+    { path: 'etc/dovecot/conf.d/auth-treff.conf.ext', content: renderDovecotPasswdFile() },
+    { path: 'etc/dovecot/conf.d/99-treff.conf', content: renderDovecotTreff(config) },
+    { path: 'etc/postfix/treff/main.cf.treff', content: renderPostfixMain(config) },
+    { path: 'etc/postfix/treff/master.cf.treff', content: renderPostfixMaster() },
+    { path: 'etc/prosody/conf.d/treff-auth.cfg.lua', content: renderProsodyAuth(config, install) },
+    { path: 'etc/ssh/sshd_config.d/treff.conf', content: renderSshd(config) },
+    { path: 'etc/nsswitch.conf', content: renderNsswitch() },
+    { path: 'etc/systemd/system/treff.service', content: renderTreffService(config, install) },
+    { path: 'etc/systemd/system/treff-sync.service', content: renderSyncService(install) },
+    { path: 'etc/systemd/system/treff-sync.path', content: renderSyncPath(config) },
+    { path: 'etc/systemd/system/treff-sync.timer', content: renderSyncTimer() },
+  ];
+}
+
+/**
+ * Writes the rendered files under `outDir` (atomically). A file that exists and was not written
+ * by treff (no generated-by mark in its first lines) is left alone unless `force`: the whole
+ * run is refused before anything is written, naming every such file.
+ * @returns the paths written.
+ */
+export async function writeRendered(
+  outDir: string,
+  files: readonly RenderedFile[],
+  options: { force: boolean },
+): Promise<string[]> {
+  const foreign: string[] = [];
+  for (const file of files) {
+    let current: string;
+    try {
+      current = await readFile(join(outDir, file.path), 'utf8');
+    } catch {
+      continue;
+    }
+    if (!current.split('\n', 3).some((line) => line.includes(GENERATED_MARK)))
+      foreign.push(file.path);
+  }
+  if (foreign.length > 0 && !options.force) {
+    throw new ConflictError(
+      'render_would_overwrite',
+      `${foreign.length} file${foreign.length === 1 ? '' : 's'} exist that treff did not write; rerun with --force to replace them.`,
+      foreign.map((path) => ({ path, message: 'not written by treff' })),
+    );
+  }
+  for (const file of files) {
+    const target = join(outDir, file.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFileAtomic(target, file.content);
+  }
+  return files.map((file) => file.path);
+}
