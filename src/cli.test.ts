@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { EXAMPLE_CONFIG, ROOT, testHasher } from '../test/support/app.ts';
+import { EXAMPLE_CONFIG, ROOT, testAccountHasher, testHasher } from '../test/support/app.ts';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../test/support/db.ts';
 import { runCli, type CliIO } from './cli.ts';
 import { silentLogger } from './core/log.ts';
@@ -35,6 +35,7 @@ for (const dialect of TEST_DIALECTS) {
         runtimeOptions: {
           log: silentLogger(),
           hasher: testHasher,
+          accountHasher: testAccountHasher,
           ...(database.pgSchema ? { pgSchema: database.pgSchema } : {}),
         },
       };
@@ -110,6 +111,61 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await run('members', 'export', '--config', config)).out, `${HEADER}\r\n`);
     });
 
+    test('manages member accounts and writes their projections', async () => {
+      const csv = join(dir, 'members.csv');
+      await writeFile(
+        csv,
+        `${HEADER}\n1,Ada,Lovelace,,,,,ada@example.org,,,2024-01-01,\n2,Alan,Turing,,,,,,,,2024-01-01,\n`,
+      );
+      await run('members', 'import', csv, '--config', config);
+      const created = await run(
+        'accounts',
+        'create',
+        '1',
+        'ada',
+        '--services',
+        'shell,mail',
+        '--config',
+        config,
+      );
+      assert.equal(created.code, 0, created.err);
+      assert.equal(
+        created.out,
+        'Created ada (uid 20000). The member got a link to set the password.\n',
+      );
+      const noMail = await run('accounts', 'create', '2', 'alan', '--config', config);
+      assert.match(noMail.out, /has no email address/);
+      assert.equal(
+        (await run('accounts', 'create', '2', 'x', '--services', 'ftp', '--config', config)).code,
+        2,
+      );
+      stdin = 'correct horse battery\n';
+      assert.equal((await run('accounts', 'set-password', 'ada', '--config', config)).code, 0);
+      assert.equal(
+        (await run('accounts', 'list', '--config', config)).out,
+        'ada\tactive\t20000\tshell,mail\tpassword\nalan\tactive\t20001\tmail,xmpp\tno password\n',
+      );
+      const root = join(dir, 'root');
+      const synced = await run('sync', '--root', root, '--config', config);
+      assert.equal(synced.code, 0, synced.err);
+      assert.match(synced.out, /^sync: \d+ files written, 0 unchanged, 2 homes created/);
+      assert.match(
+        await readFile(join(root, 'var/lib/extrausers/passwd'), 'utf8'),
+        /^ada:x:20000:20000:Ada Lovelace:\/home\/ada:\/bin\/bash$/m,
+      );
+      assert.match(
+        (await run('accounts', 'disable', 'ada', '--config', config)).out,
+        /Disabled ada/,
+      );
+      assert.match(
+        (await run('accounts', 'delete', 'alan', '--config', config)).out,
+        /Deleted alan/,
+      );
+      const unknown = await run('accounts', 'disable', 'nobody', '--config', config);
+      assert.equal(unknown.code, 1);
+      assert.equal(unknown.err, 'treff: No account nobody.\n');
+    });
+
     test('adds a board login with a password from stdin', async () => {
       stdin = 'a long enough password\n';
       const added = await run(
@@ -146,6 +202,40 @@ for (const dialect of TEST_DIALECTS) {
 }
 
 describe('treff config and help', () => {
+  test('services render writes the daemon files and refuses to overwrite foreign ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'treff-cli-'));
+    try {
+      const io: CliIO = { out: () => {}, err: () => {}, readStdin: () => Promise.resolve('') };
+      assert.equal(
+        await runCli(['services', 'render', '--config', EXAMPLE_CONFIG, '--out', dir], io),
+        0,
+      );
+      assert.match(
+        await readFile(join(dir, 'etc/ssh/sshd_config.d/treff.conf'), 'utf8'),
+        /^AllowGroups treff-shell sudo$/m,
+      );
+      await writeFile(join(dir, 'etc/nsswitch.conf'), 'passwd: files\n');
+      let err = '';
+      assert.equal(
+        await runCli(['services', 'render', '--config', EXAMPLE_CONFIG, '--out', dir], {
+          ...io,
+          err: (text) => (err += text),
+        }),
+        1,
+      );
+      assert.match(err, /rerun with --force[\s\S]*etc\/nsswitch\.conf: not written by treff/);
+      assert.equal(
+        await runCli(
+          ['services', 'render', '--force', '--config', EXAMPLE_CONFIG, '--out', dir],
+          io,
+        ),
+        0,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('config check lists every problem with its path and fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'treff-cli-'));
     try {

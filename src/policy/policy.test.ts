@@ -182,7 +182,7 @@ const REFERENCE_FACTS: Fact[] = [
     section: 'Mitglieder-Accounts (Login-Shell, E-Mail, Jabber)',
     patterns: [
       /Mitglieder-Accounts gibt es nur für Mitglieder/,
-      /erst ein, wenn Sie ihn mit einer formlosen E-Mail an member-accounts@chaostreff-osnabrueck\.de beantragen/,
+      /erst ein, wenn Sie ihn mit einer formlosen E-Mail an member-accounts@chaostreff-osnabrueck\.de (oder im Mitgliederbereich )?beantragen/,
     ],
   },
   {

@@ -175,7 +175,7 @@ export const de = {
   'wkd.removal': 'Entfernen lassen Sie den Schlüssel ebenso mit einer formlosen E-Mail an {email}.',
 
   'accounts.request':
-    'Mitglieder-Accounts gibt es nur für Mitglieder. Wir richten einen Account erst ein, wenn Sie ihn mit einer formlosen E-Mail an {email} beantragen.',
+    'Mitglieder-Accounts gibt es nur für Mitglieder. Wir richten einen Account erst ein, wenn Sie ihn mit einer formlosen E-Mail an {email} oder im Mitgliederbereich beantragen.',
   'accounts.services': 'Mit dem Account nutzen Sie {services}.',
   'accountService.shell': 'die Login-Shell',
   'accountService.mail': 'den Mailserver ({protocols})',

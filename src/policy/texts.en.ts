@@ -167,7 +167,7 @@ export const en: Record<PolicyTextKey, string> = {
   'wkd.removal': 'To have the key removed, likewise send an informal email to {email}.',
 
   'accounts.request':
-    'Member accounts are for members only. We set up an account only when you request it by an informal email to {email}.',
+    'Member accounts are for members only. We set up an account only when you request it by an informal email to {email} or in the member portal.',
   'accounts.services': 'With the account you use {services}.',
   'accountService.shell': 'the login shell',
   'accountService.mail': 'the mail server ({protocols})',
