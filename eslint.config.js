@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const MODULES = ['access', 'admin', 'auth', 'demo', 'members', 'site'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/*/data/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/*/data/', '**/__fixtures__/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -15,9 +15,12 @@ import { createLogger, type Logger } from './core/log.ts';
 import { outboxMailer, smtpMailer, type Mailer } from './core/mail/mailer.ts';
 import { argon2Hasher, type AccountHasher, type PasswordHasher } from './core/password.ts';
 import { accountRoutes, yescryptHasher } from './accounts/index.ts';
+import { mountKeys } from './keys/index.ts';
 import { memberRoutes } from './members/index.ts';
+import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
+import { doctorRoutes } from './services/index.ts';
 
 /** Deps plus the means to release them. */
 export interface Runtime extends Deps {
@@ -121,5 +124,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', adminRoutes(deps));
   app.route('/', policyRoutes(deps));
   app.route('/', accountRoutes(deps));
-  return app;
+  app.route('/', doctorRoutes(deps));
+  app.route('/', retentionRoutes(deps));
+  // Last: the WKD is dispatched in front of the frame (keys module).
+  return mountKeys(app, deps);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -164,6 +164,32 @@ for (const dialect of TEST_DIALECTS) {
       const unknown = await run('accounts', 'disable', 'nobody', '--config', config);
       assert.equal(unknown.code, 1);
       assert.equal(unknown.err, 'treff: No account nobody.\n');
+    });
+
+    test('runs the retention jobs and shows their proof', async () => {
+      const root = join(dir, 'root');
+      await mkdir(join(root, 'etc/systemd/journald.conf.d'), { recursive: true });
+      const dry = await run('retention', 'run', '--dry-run', '--root', root, '--config', config);
+      assert.equal(dry.code, 1, 'journald keeps too long under this root');
+      assert.match(
+        dry.out,
+        /✗ service-logs\.1: would remove 0 \(journald MaxRetentionSec is unset \(unlimited\)\)/,
+      );
+      await writeFile(
+        join(root, 'etc/systemd/journald.conf.d/50-treff.conf'),
+        '[Journal]\nMaxRetentionSec=10day\nMaxFileSec=1day\n',
+      );
+      const real = await run('retention', 'run', '--root', root, '--config', config);
+      assert.equal(real.code, 0, real.err);
+      assert.match(real.out, /^✓ membership\.1: removed 0$/m);
+      const status = await run('retention', 'status', '--config', config);
+      assert.equal(status.code, 0, status.out);
+      assert.match(status.out, /^✓ website-logs\.1 \(10 days\): ok, last run /m);
+      assert.match(status.out, /^✓ xmpp-room-history\.1 \(last 10\): kept by daemon$/m);
+      assert.equal(
+        (await run('retention', 'run', 'nope', '--config', config)).err,
+        'treff: No retention job nope; treff retention status lists them.\n',
+      );
     });
 
     test('adds a board login with a password from stdin', async () => {

@@ -14,13 +14,26 @@ import { writeFileAtomic } from './core/fs.ts';
 import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/demo.ts';
 import { buildAccessReport } from './access/index.ts';
+import { registerKeyCommands, startMailIntake } from './keys/index.ts';
+import {
+  formatStatusLine,
+  retentionProblems,
+  retentionStatus,
+  runRetention,
+  startRetentionScheduler,
+} from './retention/index.ts';
 import {
   POLICY_FORMATS,
   publishPolicyEdition,
   renderPolicy,
   renderRecord,
 } from './policy/index.ts';
-import { defaultInstall, renderAll, writeRendered } from './services/index.ts';
+import {
+  defaultInstall,
+  registerDoctorCommands,
+  renderAll,
+  writeRendered,
+} from './services/index.ts';
 import {
   createAccount,
   deleteAccount,
@@ -152,11 +165,16 @@ async function startServer(
   const internalPort = ports.internalPort ?? runtime.config.web.internalPort;
   const server = await listen(createApp(runtime).fetch, runtime.config.web.host, listenPort);
   const internal = await listen(internalApp(runtime).fetch, '127.0.0.1', internalPort);
+  // The WKS mail intake, when the declaration asks for one (keys module).
+  const intake = await startMailIntake(runtime);
+  const stopScheduler = startRetentionScheduler(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
   await new Promise<void>((resolveStopped) => {
     const stop = () => {
+      void intake?.close();
+      stopScheduler();
       internal.close();
       server.close(() => {
         resolveStopped();
@@ -243,6 +261,10 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (file: string | undefined, options: { config?: string }) => {
       const path = file ? resolve(file) : configPath(options.config);
       const config = await loadConfig(path);
+      const problems = retentionProblems(config);
+      if (problems.length > 0) {
+        throw new CliFailure(`${path} has problems`, 1, formatIssues(problems));
+      }
       io.out(`${path}: ok (${config.activities.length} processing activities)\n`);
     });
   configCommand
@@ -489,6 +511,72 @@ export function buildProgram(io: CliIO = processIO): Command {
         );
       },
     );
+  registerDoctorCommands(program, services, {
+    out: (text) => {
+      io.out(text);
+    },
+    loadConfig: (flag) => loadConfig(configPath(flag)),
+    fail: (message) => {
+      throw new CliFailure(message);
+    },
+  });
+
+  const retention = program.command('retention').description('deletion as declared, and its proof');
+  retention
+    .command('run')
+    .description('run the retention jobs now (all, or the one named)')
+    .argument('[name]', 'a job name from treff retention status')
+    .addOption(configOption())
+    .option('--dry-run', 'count what would be deleted, delete nothing')
+    .option('--root <dir>', 'look for log files and directories under this directory', '/')
+    .action(
+      async (
+        name: string | undefined,
+        options: { config?: string; dryRun?: boolean; root: string },
+      ) => {
+        await withRuntime(io, options.config, async (runtime) => {
+          const outcomes = await runRetention(runtime, {
+            only: name,
+            dryRun: options.dryRun === true,
+            root: resolve(options.root),
+            actor: CLI_ACTOR,
+          });
+          for (const outcome of outcomes) {
+            const verb = options.dryRun ? 'would remove' : 'removed';
+            const good = outcome.status === 'ok' && outcome.compliant !== false;
+            io.out(
+              `${good ? '✓' : '✗'} ${outcome.job}: ${verb} ${outcome.removed}${outcome.message ? ` (${outcome.message})` : ''}\n`,
+            );
+          }
+          if (
+            outcomes.some((outcome) => outcome.status === 'error' || outcome.compliant === false)
+          ) {
+            throw new CliFailure('a retention job failed or found a store keeping too long');
+          }
+        });
+      },
+    );
+  retention
+    .command('status')
+    .description('per rule: declared period, last run, items removed, age of the oldest item kept')
+    .addOption(configOption())
+    .action(async (options: { config?: string }) => {
+      await withRuntime(io, options.config, async (runtime) => {
+        const rows = await retentionStatus(runtime);
+        for (const row of rows) io.out(`${formatStatusLine(row, 'en')}\n`);
+        const red = rows.filter((row) => row.state !== 'ok');
+        io.out(`${rows.length} rules, ${red.length} need attention\n`);
+        if (red.some((row) => row.state === 'over' || row.state === 'error'))
+          throw new CliFailure('data is kept longer than declared');
+      });
+    });
+
+  registerKeyCommands(program.command('keys'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
 
   const users = program.command('users').description('web logins for board, admins and treasurers');
   users

@@ -1,4 +1,5 @@
 import { listLoginLinksOfMember } from '../auth/index.ts';
+import { keysOfMember } from '../keys/index.ts';
 import { listAuditForMember, recordAudit, type Actor } from '../core/audit/index.ts';
 import type { Activity, LocalizedText } from '../core/config/schema.ts';
 import type { Deps } from '../core/deps.ts';
@@ -43,6 +44,15 @@ export interface AccessReport {
     counterparty: string | null;
   }[];
   loginLinks: { createdAt: string; expiresAt: string; usedAt: string | null }[];
+  /** Keys in (or waiting for) the Web Key Directory; the key itself base64-encoded. */
+  wkdKeys: {
+    address: string;
+    fingerprint: string;
+    state: string;
+    publishedAt: string | null;
+    keyExpiresAt: string | null;
+    key: string;
+  }[];
   auditEvents: { occurredAt: string; event: string; fields: string[]; actor: string }[];
   processing: {
     activity: string;
@@ -66,11 +76,12 @@ export async function buildAccessReport(
   memberId: string,
 ): Promise<AccessReport> {
   const member = await getMember(deps, visibility, memberId);
-  const [account, bankRows, loginLinks, events] = await Promise.all([
+  const [account, bankRows, loginLinks, events, keys] = await Promise.all([
     getAccount(deps, visibility, memberId),
     listBankRowsOfMember(deps.db, memberId),
     listLoginLinksOfMember(deps.db, memberId),
     listAuditForMember(deps.db, memberId),
+    keysOfMember(deps, memberId),
   ]);
   const { config } = deps;
   const report: AccessReport = {
@@ -113,6 +124,14 @@ export async function buildAccessReport(
       counterparty: row.counterparty,
     })),
     loginLinks,
+    wkdKeys: keys.map((key) => ({
+      address: key.address,
+      fingerprint: key.fingerprint,
+      state: key.state,
+      publishedAt: key.publishedAt,
+      keyExpiresAt: key.keyExpiresAt,
+      key: Buffer.from(key.key).toString('base64'),
+    })),
     auditEvents: events.map((event) => ({
       occurredAt: event.occurredAt,
       event: event.event,

@@ -138,6 +138,20 @@ export function AccessReportView(props: {
         </>
       )}
 
+      {report.wkdKeys.length > 0 && (
+        <>
+          <h2>{t('access.wkdKeys')}</h2>
+          <ul>
+            {report.wkdKeys.map((key) => (
+              <li>
+                {key.address}: {key.fingerprint} (
+                {key.state === 'published' ? t('access.wkdPublished') : t('access.wkdPending')})
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
       <h2>{t('access.loginLinks')}</h2>
       {report.loginLinks.length === 0 ? (
         <p class="muted">{t('access.none')}</p>
@@ -215,6 +229,9 @@ export function PortalHome(props: { page: PageContext; name: string }) {
         </li>
         <li>
           <a href="/me/account">{t('portal.account')}</a>
+        </li>
+        <li>
+          <a href="/me/keys">{t('portal.keys')}</a>
         </li>
       </ul>
       <p class="muted">{t('portal.correction')}</p>

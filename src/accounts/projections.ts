@@ -123,8 +123,14 @@ export function buildProjection(
       group: 'dovecot',
     },
     {
+      // The WKS submission address is a mailbox too (its mail goes to treff's intake).
       path: PATHS.postfixMailboxes,
-      content: lines(mail.map((row) => `${row.username}@${mailDomain} OK`)),
+      content: lines([
+        ...mail.map((row) => `${row.username}@${mailDomain} OK`),
+        ...(config.services.wkd?.submissionAddress && config.mail.intake
+          ? [`${config.services.wkd.submissionAddress} OK`]
+          : []),
+      ]),
       mode: 0o644,
       group: 'root',
       postmap: true,

@@ -194,14 +194,53 @@ export async function updateSessionLang(db: Db, id: string, lang: string): Promi
   await db.updateTable('sessions').set({ lang }).where('id', '=', id).execute();
 }
 
-/** Deletes every session that has expired. */
-export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
-  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+/** Deletes every session that has expired (in a dry run: counts them). Returns the count. */
+export async function deleteExpiredSessions(db: Db, now: Date, dryRun = false): Promise<number> {
+  if (dryRun) {
+    const row = await db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('expires_at', '<=', now.toISOString())
+      .executeTakeFirstOrThrow();
+    return toNumber(row.n);
+  }
+  const result = await db
+    .deleteFrom('sessions')
+    .where('expires_at', '<=', now.toISOString())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
-/** Deletes login links created before `before`, used or not. */
-export async function deleteLoginLinksCreatedBefore(db: Db, before: string): Promise<void> {
-  await db.deleteFrom('login_links').where('created_at', '<', before).execute();
+/**
+ * Deletes login links created before `before`, used or not (in a dry run: counts them), and
+ * tells when the oldest remaining one was created.
+ */
+export async function deleteLoginLinksBefore(
+  db: Db,
+  before: Date,
+  dryRun = false,
+): Promise<{ removed: number; oldestKept: string | null }> {
+  const cut = before.toISOString();
+  let removed: number;
+  if (dryRun) {
+    const row = await db
+      .selectFrom('login_links')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('created_at', '<', cut)
+      .executeTakeFirstOrThrow();
+    removed = toNumber(row.n);
+  } else {
+    removed = Number(
+      (await db.deleteFrom('login_links').where('created_at', '<', cut).executeTakeFirst())
+        .numDeletedRows,
+    );
+  }
+  const oldest = await db
+    .selectFrom('login_links')
+    .select((eb) => eb.fn.min('created_at').as('oldest'))
+    .where('created_at', '>=', cut)
+    .executeTakeFirst();
+  return { removed, oldestKept: oldest?.oldest ?? null };
 }
 
 /** Ends a session. */

@@ -73,7 +73,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(cookies.length, 1);
       assert.match(
         cookies[0] ?? '',
-        /^treff_session=[A-Za-z0-9_-]{43}; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Strict$/,
+        /^treff_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/,
       );
     });
 

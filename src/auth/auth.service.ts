@@ -1,5 +1,5 @@
 import type { Deps } from '../core/deps.ts';
-import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
+import { addDuration, parseDuration, subtractDuration, type Duration } from '../core/duration.ts';
 import { ConflictError, ValidationError } from '../core/errors.ts';
 import { ROLES, type Role } from '../core/http/context.ts';
 import { hashToken, newId, newToken } from '../core/ids.ts';
@@ -11,7 +11,7 @@ import { findMembersByEmail } from '../members/index.ts';
 import {
   countRecentLoginLinks,
   deleteExpiredSessions,
-  deleteLoginLinksCreatedBefore,
+  deleteLoginLinksBefore,
   deleteSession,
   deleteSessionsOfUser,
   findLiveSession,
@@ -137,6 +137,8 @@ export async function setUserPassword(
 export interface NewSession {
   token: string;
   expiresAt: Date;
+  /** Seconds until it expires: the cookie's Max-Age, independent of the browser's clock. */
+  maxAgeSeconds: number;
 }
 
 async function startSession(
@@ -150,7 +152,7 @@ async function startSession(
   if (!ttl) throw new Error('web.sessionTtl was validated at load');
   const expiresAt = addDuration(at, ttl);
   // Expired sessions go as new ones come: nothing is kept past its declared end.
-  await deleteExpiredSessions(deps.db, at.toISOString());
+  await deleteExpiredSessions(deps.db, at);
   await insertSession(deps.db, {
     id: hashToken(token),
     userId: owner.userId,
@@ -160,7 +162,11 @@ async function startSession(
     at: at.toISOString(),
     expiresAt: expiresAt.toISOString(),
   });
-  return { token, expiresAt };
+  return {
+    token,
+    expiresAt,
+    maxAgeSeconds: Math.round((expiresAt.getTime() - at.getTime()) / 1000),
+  };
 }
 
 // A valid Argon2id hash of a random password, checked when the username is unknown so that a
@@ -230,10 +236,7 @@ export async function requestLoginLink(
   const ttl = parseDuration(deps.config.web.loginLinkTtl);
   if (!ttl) throw new Error('web.loginLinkTtl was validated at load');
   const t = translator(lang);
-  await deleteLoginLinksCreatedBefore(
-    deps.db,
-    subtractDuration(at, loginLinkRetention(deps.config)).toISOString(),
-  );
+  await deleteLoginLinksBefore(deps.db, subtractDuration(at, loginLinkRetention(deps.config)));
   for (const member of members) {
     const hourAgo = new Date(at.getTime() - 3_600_000).toISOString();
     if ((await countRecentLoginLinks(deps.db, member.id, hourAgo)) >= LINKS_PER_HOUR) {
@@ -283,10 +286,6 @@ export function loginLinkRetention(config: Deps['config']): Duration {
       seconds: 0,
     }
   );
-}
-
-function subtractDuration(at: Date, duration: Duration): Date {
-  return new Date(at.getTime() - (addDuration(at, duration).getTime() - at.getTime()));
 }
 
 /** Whether a login link can still be used (for the confirmation page; does not use it). */

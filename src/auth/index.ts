@@ -9,4 +9,8 @@ export {
   USERNAME,
 } from './auth.service.ts';
 export type { User } from './auth.service.ts';
-export { listLoginLinksOfMember } from './auth.repo.ts';
+export {
+  deleteExpiredSessions,
+  deleteLoginLinksBefore,
+  listLoginLinksOfMember,
+} from './auth.repo.ts';

@@ -19,7 +19,8 @@ export function isSecureRequest(c: Context, trustProxy: boolean): boolean {
 
 /**
  * Sets the session cookie after a successful login: HttpOnly, SameSite=Strict, Secure behind
- * TLS, expiring with the session. This is the only cookie treff ever sets.
+ * TLS, expiring with the session (Max-Age, so a wrong clock in the browser does not matter).
+ * This is the only cookie treff ever sets.
  */
 export function setSessionCookie(c: Context, trustProxy: boolean, session: NewSession): void {
   const secure = isSecureRequest(c, trustProxy);
@@ -28,7 +29,7 @@ export function setSessionCookie(c: Context, trustProxy: boolean, session: NewSe
     sameSite: 'Strict',
     secure,
     path: '/',
-    expires: session.expiresAt,
+    maxAge: session.maxAgeSeconds,
   });
 }
 

@@ -55,6 +55,20 @@ export function addDuration(at: Date, duration: Duration): Date {
   return new Date(result.getTime() + ms);
 }
 
+/** Subtracts a duration from an instant: the same calendar and time units, walked back. */
+export function subtractDuration(at: Date, duration: Duration): Date {
+  const negated: Duration = {
+    years: -duration.years,
+    months: -duration.months,
+    weeks: -duration.weeks,
+    days: -duration.days,
+    hours: -duration.hours,
+    minutes: -duration.minutes,
+    seconds: -duration.seconds,
+  };
+  return addDuration(at, negated);
+}
+
 /** The length in milliseconds of a duration without years or months; throws otherwise. */
 export function durationMilliseconds(duration: Duration): number {
   if (duration.years || duration.months) {

@@ -30,3 +30,12 @@ export { MEMBER_FIELDS, type Member, type MemberField } from './members.schema.t
 export { fieldLabel, type RegistryLabels } from './members.views.tsx';
 export { centsToDecimal } from './money.ts';
 export { addMonths } from './dues.ts';
+export {
+  anonymiseAuditOfErasedMembers,
+  ERASABLE_COLUMNS,
+  endOfYear,
+  eraseFieldsOfFormerMembers,
+  eraseRecordsOfFormerMembers,
+  type ErasableField,
+  type StageResult,
+} from './erasure.service.ts';

@@ -34,7 +34,9 @@ function toMember(row: MemberRow): Member {
 }
 
 /** The derived search and sort columns of a member. */
-export function derivedColumns(fields: MemberFields): { search_text: string; sort_key: string } {
+export function derivedColumns(
+  fields: Pick<MemberFields, 'memberNumber' | 'firstName' | 'lastName' | 'email' | 'city'>,
+): { search_text: string; sort_key: string } {
   const parts = [
     fields.memberNumber,
     `${fields.firstName} ${fields.lastName}`,

@@ -264,6 +264,10 @@ export function MemberDetailPage(props: {
         {canEdit && <a href={`/admin/members/${member.id}/edit`}>{t('members.edit')}</a>}
         {canEdit && ' · '}
         <a href={`/admin/members/${member.id}/access`}>{t('access.title')}</a>
+        {member.leftOn && member.leftOn <= props.today && ' · '}
+        {member.leftOn && member.leftOn <= props.today && (
+          <a href={`/admin/erasures/${member.id}`}>{t('erasure.title')}</a>
+        )}
       </p>
       <dl class="facts">
         {MEMBER_FIELDS.map((field) => {

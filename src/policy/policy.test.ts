@@ -173,7 +173,8 @@ const REFERENCE_FACTS: Fact[] = [
     fact: "former members' data is deleted when the statutory period (8 years, § 147 AO) ends",
     section: 'Mitgliederverwaltung und Beiträge',
     patterns: [
-      /Geburtsdatum, Straße, PLZ, Ort, E-Mail-Adresse, Telefonnummer und GnuPG-Fingerabdruck: mit dem Ende der Mitgliedschaft gelöscht/,
+      /Geburtsdatum, Straße, PLZ, Ort, Telefonnummer und GnuPG-Fingerabdruck: mit dem Ende der Mitgliedschaft gelöscht/,
+      /E-Mail-Adresse: mit dem Ende der Mitgliedschaft gelöscht; solange noch Beiträge offen sind, [^;]*höchstens 3 Jahre/,
       /Chaos-Nr\., Vorname, Nachname[^:]*: gespeichert bis 8 Jahre nach dem Ende des Kalenderjahres, in dem die Mitgliedschaft endet, danach gelöscht \(Aufbewahrungspflicht nach § 147/,
     ],
   },
@@ -218,7 +219,9 @@ const REFERENCE_FACTS: Fact[] = [
   {
     fact: 'IMAP/SMTP log source IP, time stamp and username, SMTP also the contacted server',
     section: 'Protokolle des IMAP- und SMTP-Servers',
-    patterns: [/IP-Adresse, Zeitstempel, Benutzername und IP-Adresse des Ziel-Mailservers/],
+    patterns: [
+      /IP-Adresse, Zeitstempel, Benutzername, IP-Adresse des Ziel-Mailservers und Absender- und Empfängeradressen/,
+    ],
   },
   {
     fact: "SMTP logs the contacted server's IP address",

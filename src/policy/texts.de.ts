@@ -95,6 +95,8 @@ export const de = {
 
   'retention.forData': '{data}: {rule}',
   'retention.withDuty': '{rule} (Aufbewahrungspflicht nach {basis})',
+  'retention.holdWhileOwed':
+    '{rule}; solange noch Beiträge offen sind, bewahren wir sie auf, um sie einzufordern, höchstens {duration} nach dem Ende des Kalenderjahres des Austritts (Verjährung, {basis})',
   'retention.keep': 'gespeichert bis {duration} nach {event}, danach {action}',
   'retention.keepYearEnd':
     'gespeichert bis {duration} nach dem Ende des Kalenderjahres, in dem {clause}, danach {action}',

@@ -90,6 +90,8 @@ export const en: Record<PolicyTextKey, string> = {
 
   'retention.forData': '{data}: {rule}',
   'retention.withDuty': '{rule} (retention duty under {basis})',
+  'retention.holdWhileOwed':
+    '{rule}; while contributions are still owed, we keep it to collect them, at most {duration} after the end of the calendar year of the exit (limitation, {basis})',
   'retention.keep': 'kept until {duration} after {event}, then {action}',
   'retention.keepYearEnd':
     'kept until {duration} after the end of the calendar year in which {clause}, then {action}',

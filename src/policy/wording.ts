@@ -91,7 +91,16 @@ export function wording(input: PolicyInput, lang: Lang): Wording {
         });
       }
     }
-    if (rule.basis) phrase = p.text('retention.withDuty', { rule: phrase, basis: rule.basis });
+    if (rule.holdWhileOwed) {
+      const hold = parseDuration(rule.holdWhileOwed);
+      phrase = p.text('retention.holdWhileOwed', {
+        rule: phrase,
+        duration: hold ? formatDuration(hold, lang) : rule.holdWhileOwed,
+        basis: rule.basis ?? '§§ 195, 199 BGB',
+      });
+    } else if (rule.basis) {
+      phrase = p.text('retention.withDuty', { rule: phrase, basis: rule.basis });
+    }
     return rule.data
       ? p.text('retention.forData', { data: capitalise(dataList(rule.data)), rule: phrase })
       : capitalise(phrase);

@@ -106,7 +106,16 @@ smtpd_sasl_auth_enable = no
 smtpd_tls_auth_only = yes
 smtputf8_enable = no
 smtpd_recipient_restrictions = reject_unlisted_recipient, permit_mynetworks, reject_unauth_destination
-`;
+${wksTransport(config)}`;
+}
+
+/** Mail to the WKS submission address goes to treff's intake listener (when both are set). */
+function wksTransport(config: Config): string {
+  const address = config.services.wkd?.submissionAddress;
+  const intake = config.mail.intake;
+  if (!address || !intake) return '';
+  const next = intake.protocol === 'lmtp' ? 'lmtp' : 'smtp';
+  return `transport_maps = inline:{ ${bareToken(address)}=${next}:inet:${bareToken(intake.host)}:${intake.port} }\n`;
 }
 
 /** Submission services for master.cf: SMTP AUTH only over TLS, only for one's own addresses. */

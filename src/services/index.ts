@@ -1,3 +1,13 @@
 /** Daemon configuration rendered from the declaration. */
 export { renderAll, writeRendered, type RenderedFile } from './render.ts';
 export * from './accounts.render.ts';
+export { registerDoctorCommands, type DoctorCliContext } from './doctor.cli.ts';
+export { diagnose, DOCTOR_CHECKS } from './doctor.checks.ts';
+export {
+  formatFinding,
+  summarize,
+  type DoctorReport,
+  type Finding,
+  type Severity,
+} from './doctor.ts';
+export { doctorRoutes } from './doctor.routes.tsx';

@@ -19,6 +19,7 @@ import {
   renderTreffService,
   type InstallOptions,
 } from './accounts.render.ts';
+import { renderDaemons } from './daemons.render.ts';
 import { GENERATED_MARK } from './quoting.ts';
 
 /** One generated file, at the path it has under `/`. */
@@ -45,6 +46,7 @@ export function renderAll(
     { path: 'etc/systemd/system/treff-sync.service', content: renderSyncService(install) },
     { path: 'etc/systemd/system/treff-sync.path', content: renderSyncPath(config) },
     { path: 'etc/systemd/system/treff-sync.timer', content: renderSyncTimer() },
+    ...renderDaemons(config, install),
   ];
 }
 

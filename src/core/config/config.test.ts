@@ -127,6 +127,25 @@ test('refuses a declaration whose member registry stores an undeclared field', a
   ]);
 });
 
+test('refuses a service setting that keeps more than its activity declares', async () => {
+  const yaml = (await readFile(EXAMPLE, 'utf8'))
+    .replace('history: 10', 'history: 50')
+    .replace('expireAfter: PT24H', 'expireAfter: P7D');
+  const found = problems(yaml);
+  assert.ok(
+    found.includes(
+      'services.xmpp.muc.history: keeps 50 messages, but the declaration promises at most 10',
+    ),
+    found.join('\n'),
+  );
+  assert.ok(
+    found.includes(
+      'services.xmpp.upload.expireAfter: keeps uploads for P7D, but the declaration promises PT24H',
+    ),
+    found.join('\n'),
+  );
+});
+
 test('reports YAML syntax errors with line and column', () => {
   const [first] = problems('club:\n  name: "unterminated\n');
   assert.match(first ?? '', /^line \d+, column \d+: /);

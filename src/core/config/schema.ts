@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.ts';
+import { addDuration, parseDuration } from '../duration.ts';
 import {
   DATA_CATEGORIES,
   LEGAL_BASES,
@@ -142,6 +142,18 @@ const Mail = z.strictObject({
     })
     .optional()
     .describe('Without smtp, mail goes into the outbox directory under dataDir.'),
+  intake: z
+    .strictObject({
+      host: z
+        .enum(['127.0.0.1', '::1'], { error: 'the intake listens on loopback only' })
+        .default('127.0.0.1'),
+      port: wholeNumber().min(1).max(65535).default(8472),
+      protocol: z.enum(['lmtp', 'smtp']).default('lmtp'),
+    })
+    .optional()
+    .describe(
+      'The loopback listener `treff serve` receives mail on (the WKS submission address); the MTA delivers to it, e.g. Postfix transport lmtp:inet:127.0.0.1:8472. Off when absent.',
+    ),
 });
 
 const Members = z
@@ -213,12 +225,29 @@ const Shell = z.strictObject({
     .describe('Groups besides the members that may still log in with SSH (the admins).'),
 });
 
-const Wkd = z.strictObject({
-  domain: Domain,
-  method: z.enum(['direct', 'advanced']).default('direct'),
-  requireClubUid: z.literal(true).default(true),
-  submissionAddress: Email.optional(),
-});
+const Wkd = z
+  .strictObject({
+    domain: Domain,
+    method: z.enum(['direct', 'advanced']).default('direct'),
+    requireClubUid: z.literal(true).default(true),
+    submissionAddress: Email.optional().describe(
+      'The Web Key Service address (e.g. key-submission@DOMAIN); WKS is on when it is set.',
+    ),
+    confirmationTtl: DurationText.default('P2D').describe(
+      'How long a key publication waits for its proof (the one-time code, the WKS confirmation).',
+    ),
+  })
+  .superRefine((wkd, context) => {
+    // The submission key is published in this WKD (draft-koch-openpgp-webkey-service-22 §4.4),
+    // which serves only its own domain.
+    if (wkd.submissionAddress && !wkd.submissionAddress.toLowerCase().endsWith(`@${wkd.domain}`)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['submissionAddress'],
+        message: `must be an address at ${wkd.domain}`,
+      });
+    }
+  });
 
 const Services = z.strictObject({
   website: Website.optional(),
@@ -270,6 +299,9 @@ export const RetentionRule = z
     basis: text()
       .optional()
       .describe('The legal reference that requires keeping, e.g. "§ 147 AO".'),
+    holdWhileOwed: DurationText.optional().describe(
+      'Keep longer while the person still owes contributions, at most this long after the end of the calendar year (limitation, §§ 195, 199 BGB).',
+    ),
   })
   .superRefine((rule, context) => {
     const ways = [rule.keep, rule.keepCount, rule.untilRequest].filter((v) => v !== undefined);
@@ -277,6 +309,13 @@ export const RetentionRule = z
       context.addIssue({
         code: 'custom',
         message: 'give exactly one of keep, keepCount or untilRequest',
+      });
+    }
+    if (rule.holdWhileOwed !== undefined && rule.from !== 'membership.ended') {
+      context.addIssue({
+        code: 'custom',
+        path: ['holdWhileOwed'],
+        message: 'only applies to data kept from membership.ended',
       });
     }
   });
@@ -389,6 +428,17 @@ export const TreffConfig = z
         seen.set(activity.id, index);
       }
     });
+    // A member's WKD address is their account's mail address (keys module), so a WKD for
+    // another domain than the mail service could never publish a member's key.
+    const { wkd, mail } = config.services;
+    if (wkd && mail && wkd.domain !== mail.domain) {
+      context.addIssue({
+        code: 'custom',
+        path: ['services', 'wkd', 'domain'],
+        message: `must be the mail domain ${mail.domain}: members' keys are published for their club mail addresses`,
+      });
+    }
+    checkServicesAgainstActivities(config, context);
     // Store only what is declared: the registry may hold only declared fields, so the
     // declaration must list every field the registry has (design.md §1.2).
     const registryIndex = config.activities.findIndex(
@@ -428,5 +478,80 @@ function isTimeZone(value: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * A service setting must not keep more than its activity declares (issue 5 §5): the room
+ * history no longer than the declared count, uploads no longer than declared, the web log and
+ * the Jitsi browser storage no other data than declared.
+ */
+function checkServicesAgainstActivities(config: TreffConfigParsed, context: z.RefinementCtx): void {
+  const { services, activities } = config;
+  const find = (service: string, category: string) =>
+    activities.find(
+      (activity) => activity.service === service && activity.data.includes(category as never),
+    );
+  const issue = (path: PropertyKey[], message: string) => {
+    context.addIssue({ code: 'custom', path, message });
+  };
+  if (services.xmpp) {
+    const rooms = find('xmpp', 'chatMessages');
+    const declared = rooms?.retention.find((rule) => rule.keepCount !== undefined)?.keepCount;
+    if (declared === undefined)
+      issue(
+        ['services', 'xmpp', 'muc', 'history'],
+        'no activity declares how many room messages are kept (keepCount)',
+      );
+    else if (services.xmpp.muc.history > declared) {
+      issue(
+        ['services', 'xmpp', 'muc', 'history'],
+        `keeps ${services.xmpp.muc.history} messages, but the declaration promises at most ${declared}`,
+      );
+    }
+    const uploads = find('xmpp', 'uploadedFiles');
+    const keep = uploads?.retention.find((rule) => rule.keep !== undefined)?.keep;
+    const expire = parseDuration(services.xmpp.upload.expireAfter);
+    const declaredKeep = keep ? parseDuration(keep) : null;
+    if (!declaredKeep)
+      issue(
+        ['services', 'xmpp', 'upload', 'expireAfter'],
+        'no activity declares how long uploads are kept',
+      );
+    else if (
+      expire &&
+      addDuration(new Date(0), expire).getTime() > addDuration(new Date(0), declaredKeep).getTime()
+    ) {
+      issue(
+        ['services', 'xmpp', 'upload', 'expireAfter'],
+        `keeps uploads for ${services.xmpp.upload.expireAfter}, but the declaration promises ${keep ?? ''}`,
+      );
+    }
+  }
+  if (services.website) {
+    const logs = activities.find(
+      (activity) => activity.service === 'website' && activity.store.kind === 'file-log',
+    );
+    if (!logs)
+      issue(['services', 'website', 'logFields'], 'no activity declares the web server log');
+    else {
+      const extra = services.website.logFields.filter((field) => !logs.data.includes(field));
+      if (extra.length > 0)
+        issue(
+          ['services', 'website', 'logFields'],
+          `logs ${extra.join(', ')}, which the activity ${logs.id} does not declare`,
+        );
+    }
+  }
+  if (services.jitsi) {
+    const storage = activities.find(
+      (activity) => activity.service === 'jitsi' && activity.store.kind === 'client-device',
+    );
+    const extra = services.jitsi.browserStorage.filter((item) => !storage?.data.includes(item));
+    if (extra.length > 0)
+      issue(
+        ['services', 'jitsi', 'browserStorage'],
+        `stores ${extra.join(', ')} in the browser, which no activity declares`,
+      );
   }
 }

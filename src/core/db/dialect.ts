@@ -1,4 +1,6 @@
 import { PostgresAdapter, sql, type Expression, type Kysely } from 'kysely';
+import type { Dialect } from './database.ts';
+import type { DB } from './schema.ts';
 
 /**
  * The few places where SQLite and PostgreSQL differ, each with both branches (conventions §5).
@@ -28,4 +30,34 @@ export function binaryTextType(db: Kysely<unknown>): 'text' | Expression<unknown
 export function toNumber(value: string | number | bigint | null | undefined): number {
   if (value === null || value === undefined) return 0;
   return Number(value);
+}
+
+/**
+ * Runs `work` only if no other process runs the job `name` right now: on PostgreSQL under a
+ * session advisory lock (several `treff serve` instances share one database, so each scheduled
+ * job runs once); on SQLite, which one process owns, directly. Returns false when skipped.
+ */
+export async function withJobLock(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  name: string,
+  work: () => Promise<void>,
+): Promise<boolean> {
+  if (dialect !== 'postgres') {
+    await work();
+    return true;
+  }
+  return db.connection().execute(async (connection) => {
+    const key = `treff.job.${name}`;
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_lock(hashtext(${key})) as locked`.execute(connection);
+    if (rows[0]?.locked !== true) return false;
+    try {
+      await work();
+      return true;
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);
+    }
+  });
 }

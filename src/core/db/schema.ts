@@ -24,6 +24,8 @@ export interface MembersTable {
   sort_key: string;
   /** Set when the data is restricted (Art. 18 GDPR): visible to the treasurer only. */
   restricted_at: string | null;
+  /** Set when stage 1 of the erasure after the exit is done (contact data erased). */
+  erased_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -165,6 +167,46 @@ export interface AccountDeletionsTable {
   done_at: string | null;
 }
 
+export interface RetentionRunsTable {
+  id: string;
+  job: string;
+  started_at: string;
+  finished_at: string;
+  dry_run: number;
+  status: 'ok' | 'error';
+  removed: number;
+  /** The start of the oldest item the job kept (its age counts from here), if any. */
+  oldest_kept_at: string | null;
+  /** A short note (an error message); never personal data. */
+  message: string | null;
+}
+
+/** A member's OpenPGP key in the Web Key Directory: published, or waiting for its proof. */
+export interface WkdKeysTable {
+  id: string;
+  member_id: string;
+  /** The club address, ASCII-lower-cased. */
+  address: string;
+  /** z-base-32 SHA-1 of the local part (the file name under `hu/`). */
+  wkd_hash: string;
+  state: 'pending' | 'published';
+  /** Upper-case hex. */
+  fingerprint: string;
+  /** The minimised binary key, base64. */
+  key_data: string;
+  key_expires_at: string | null;
+  source: 'portal' | 'admin' | 'wks' | 'cli';
+  /** SHA-256 (hex) of the one-time code or WKS nonce, while pending. */
+  nonce_hash: string | null;
+  /** Wrong codes entered for this pending request. */
+  attempts: number;
+  created_at: string;
+  /** When a pending request lapses. */
+  expires_at: string | null;
+  published_at: string | null;
+  updated_at: string;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -180,4 +222,6 @@ export interface DB {
   password_tokens: PasswordTokensTable;
   counters: CountersTable;
   account_deletions: AccountDeletionsTable;
+  retention_runs: RetentionRunsTable;
+  wkd_keys: WkdKeysTable;
 }

@@ -87,6 +87,21 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
               )}
               {hasRole(session, 'admin') && (
                 <li>
+                  <a href="/admin/retention">{t('nav.retention')}</a>
+                </li>
+              )}
+              {hasRole(session, 'admin') && (
+                <li>
+                  <a href="/admin/keys">{t('nav.keys')}</a>
+                </li>
+              )}
+              {hasRole(session, 'admin') && (
+                <li>
+                  <a href="/admin/doctor">{t('nav.doctor')}</a>
+                </li>
+              )}
+              {hasRole(session, 'admin') && (
+                <li>
                   <a href="/admin/outbox">{t('nav.outbox')}</a>
                 </li>
               )}

@@ -124,6 +124,45 @@ export const de = {
     'Deinen Account löschen wir auf formlose E-Mail an die Account-Adresse des Vereins, spätestens nach Ende der Mitgliedschaft und der erklärten Frist.',
   'nav.accounts': 'Accounts',
   'portal.account': 'Mein Mitglieder-Account (Shell, E-Mail, Jabber)',
+  'proof.title': 'Löschung mit Nachweis',
+  'proof.intro':
+    'Jede Speicherfrist der Erklärung ist hier eine Regel: wann ihr Job zuletzt lief, wie viel er gelöscht hat und wie alt das älteste noch gespeicherte Element ist. Rot heißt: etwas liegt länger als erklärt.',
+  'proof.chart': 'Alter des ältesten gespeicherten Elements je Speicher, gemessen an seiner Frist',
+  'proof.limit': 'Frist',
+  'proof.rule': 'Regel',
+  'proof.period': 'Frist',
+  'proof.lastRun': 'Letzter Lauf',
+  'proof.removed': 'Gelöscht',
+  'proof.oldest': 'Ältestes Element',
+  'proof.state': 'Zustand',
+  'proof.never': 'noch nie',
+  'proof.atOnce': 'sofort',
+  'proof.days': '{n} Tage',
+  'proof.hours': '{n} Stunden',
+  'proof.state.ok': 'in Ordnung',
+  'proof.state.over': 'zu alt',
+  'proof.state.late': 'Job läuft nicht',
+  'proof.state.never': 'noch nie gelaufen',
+  'proof.state.error': 'Fehler',
+  'proof.keptBy.daemon': 'vom Dienst selbst (siehe treff doctor)',
+  'proof.keptBy.memory': 'nur im Arbeitsspeicher',
+  'proof.keptBy.browser': 'im Browser der Person',
+  'proof.keptBy.request': 'bis zur Löschung auf Antrag',
+  'proof.keptBy.account': 'mit dem Account gelöscht',
+  'erasure.title': 'Löschprotokoll',
+  'erasure.intro':
+    'Was von der Person mit der Kennung {id} wann gelöscht wurde. Das Protokoll nennt nur Zeitpunkte und Datenarten, keine Inhalte.',
+  'erasure.none': 'Zu dieser Kennung gibt es keine Löschschritte.',
+  'erasure.footer': 'Erstellt von treff aus dem Änderungsprotokoll.',
+  'erasure.event.members.membership.ended': 'Mitgliedschaft beendet',
+  'erasure.event.members.erasure.fields': 'Daten gelöscht, Rest eingeschränkt (Art. 18 DSGVO)',
+  'erasure.event.members.erasure.final':
+    'restliche Daten nach Ablauf der Aufbewahrungsfrist gelöscht; Buchungen bleiben ohne Personenbezug',
+  'erasure.event.members.audit.anonymised': 'Änderungsprotokoll anonymisiert',
+  'nav.retention': 'Löschung',
+  'access.wkdKeys': 'OpenPGP-Schlüssel im Web Key Directory',
+  'access.wkdPublished': 'veröffentlicht',
+  'access.wkdPending': 'wartet auf Bestätigung',
   'form.save': 'Speichern',
   'form.cancel': 'Abbrechen',
   'form.required': '* Pflichtfeld',
@@ -391,6 +430,127 @@ export const de = {
   'data.loginLinks': 'Anmeldelinks',
   'data.sessions': 'Sitzungen nach der Anmeldung',
   'data.auditEvents': 'Änderungsprotokoll (nur Ereignisse, keine Inhalte)',
+  'nav.keys': 'Schlüssel',
+  'portal.keys': 'Mein OpenPGP-Schlüssel im Web Key Directory',
+  'event.keys.key.published': 'OpenPGP-Schlüssel veröffentlicht',
+  'event.keys.key.removed': 'OpenPGP-Schlüssel entfernt',
+  'event.keys.publication.requested': 'Veröffentlichung eines OpenPGP-Schlüssels beantragt',
+  'event.keys.publication.lapsed': 'Antrag auf Veröffentlichung verfallen',
+  'event.keys.publication.dropped': 'Antrag auf Veröffentlichung verworfen',
+  'keys.my.title': 'Mein OpenPGP-Schlüssel',
+  'keys.my.intro':
+    'Im Web Key Directory (WKD) des Vereins finden Mailprogramme wie Thunderbird oder GnuPG deinen öffentlichen Schlüssel zu deiner Vereinsadresse {address} von selbst. Veröffentlicht wird nur die Benutzerkennung mit dieser Adresse: keine anderen Adressen, keine Fotos, keine Beglaubigungen anderer.',
+  'keys.my.noAddress':
+    'Schlüssel werden für die Mail-Adresse deines Mitglieder-Accounts veröffentlicht. Dafür brauchst du einen aktiven Account mit E-Mail.',
+  'keys.my.published': 'Veröffentlicht',
+  'keys.my.upload': 'Schlüssel hochladen',
+  'keys.my.replace': 'Neuen Schlüssel hochladen (ersetzt den veröffentlichten)',
+  'keys.my.remove': 'Schlüssel entfernen',
+  'keys.my.removeConfirm': 'Ja, meinen Schlüssel aus dem Web Key Directory entfernen.',
+  'keys.my.removedNotice': 'Dein Schlüssel ist aus dem Web Key Directory entfernt.',
+  'keys.my.publishedNotice': 'Dein Schlüssel ist veröffentlicht.',
+  'keys.my.recordFingerprint':
+    'Den Fingerabdruck auch in meinen Mitgliedsdaten speichern (freiwillig, jederzeit widerrufbar).',
+  'keys.my.wks': 'Mit GnuPG geht es auch per Mail (Web Key Service):',
+  'keys.my.deletion':
+    'Dein Schlüssel wird entfernt, sobald du es hier verlangst, deine Mitgliedschaft oder dein Account endet oder der Schlüssel abläuft oder widerrufen wird.',
+  'keys.address': 'Adresse',
+  'keys.member': 'Mitglied',
+  'keys.fingerprint': 'Fingerabdruck',
+  'keys.publishedAt': 'Veröffentlicht am',
+  'keys.validity': 'Gültigkeit',
+  'keys.expiresOn': 'läuft am {date} ab',
+  'keys.neverExpires': 'ohne Ablaufdatum',
+  'keys.actions': 'Aktionen',
+  'keys.keyLabel': 'Öffentlicher Schlüssel (Text)',
+  'keys.keyHelp': 'Exportieren mit: gpg --export --armor {address}',
+  'keys.fileLabel': 'oder als Datei',
+  'keys.check': 'Prüfen und weiter',
+  'keys.pendingTitle': 'Zeig, dass der Schlüssel dir gehört',
+  'keys.pendingText':
+    'Der folgende Code ist mit deinem Schlüssel verschlüsselt. Entschlüssele ihn und gib ihn unten ein, zum Beispiel: Block in challenge.asc speichern, dann gpg --decrypt challenge.asc.',
+  'keys.mailed':
+    'Wir haben ihn auch an {address} geschickt; viele Mailprogramme entschlüsseln ihn von selbst.',
+  'keys.pendingUntil': 'Der Code gilt bis {date}.',
+  'keys.code': 'Entschlüsselter Code',
+  'keys.confirm': 'Veröffentlichen',
+  'keys.revokedRemoved':
+    'Der Schlüssel ist widerrufen. Der veröffentlichte Schlüssel wurde aus dem Web Key Directory entfernt.',
+  'keys.fingerprintRecorded': 'Der Fingerabdruck steht jetzt in den Mitgliedsdaten.',
+  'keys.source.portal': 'Mitgliederbereich',
+  'keys.source.admin': 'Admin',
+  'keys.source.wks': 'Web Key Service',
+  'keys.source.cli': 'Kommandozeile',
+  'keys.admin.title': 'OpenPGP-Schlüssel (Web Key Directory)',
+  'keys.admin.none': 'Es ist noch kein Schlüssel veröffentlicht.',
+  'keys.admin.remove': 'Entfernen',
+  'keys.admin.removeConfirm': 'Ja, auf Wunsch des Mitglieds entfernen.',
+  'keys.admin.removed': 'Der Schlüssel ist entfernt.',
+  'keys.admin.published': 'Der Schlüssel ist veröffentlicht.',
+  'keys.admin.waiting': 'Wartende Anträge',
+  'keys.admin.until': 'Gültig bis',
+  'keys.admin.recordFingerprint':
+    'Das Mitglied willigt ein, den Fingerabdruck in den Mitgliedsdaten zu speichern.',
+  'keys.admin.publishTitle': 'Auf Wunsch eines Mitglieds veröffentlichen',
+  'keys.admin.publishText':
+    'Dieselben Prüfungen wie im Mitgliederbereich. Der Code geht verschlüsselt an die Vereinsadresse des Mitglieds; es bestätigt ihn im Mitgliederbereich oder nennt ihn dir.',
+  'keys.error.key_malformed':
+    'Das ist kein lesbarer öffentlicher OpenPGP-Schlüssel. Exportiere ihn mit gpg --export --armor und lade den ganzen Block hoch.',
+  'keys.error.key_too_large': 'Der Schlüssel ist zu groß (höchstens 64 KiB).',
+  'keys.error.key_multiple':
+    'Bitte genau einen Schlüssel hochladen: das Web Key Directory liefert einen Schlüssel pro Adresse.',
+  'keys.error.key_secret':
+    'Das ist ein geheimer (privater) Schlüssel. Gib ihn niemals weiter! Exportiere nur den öffentlichen Schlüssel: gpg --export --armor ADRESSE.',
+  'keys.error.key_not_v4':
+    'Nur Schlüssel der Version 4 können veröffentlicht werden; GnuPG 2.2 und 2.4 können neuere nicht lesen.',
+  'keys.error.key_revoked': 'Der Schlüssel ist widerrufen.',
+  'keys.error.key_expired':
+    'Der Schlüssel ist abgelaufen. Verlängere ihn (gpg --quick-set-expire) und lade ihn neu hoch.',
+  'keys.error.key_invalid': 'Der Schlüssel ist nicht gültig signiert.',
+  'keys.error.key_algorithm_rejected':
+    'Der Schlüssel nutzt ein Verfahren oder eine Schlüssellänge, die nicht mehr als sicher gilt (DSA, ElGamal, RSA unter 2048 Bit). Erzeuge bitte einen neuen, z. B. mit gpg --quick-gen-key ADRESSE future-default.',
+  'keys.error.key_uid_mismatch':
+    'Der Schlüssel hat keine Benutzerkennung mit deiner Vereinsadresse. Füge sie hinzu (gpg --quick-add-uid) und lade ihn neu hoch.',
+  'keys.error.key_uid_invalid':
+    'Die Benutzerkennung mit deiner Vereinsadresse ist widerrufen, abgelaufen oder nicht gültig signiert.',
+  'keys.error.key_no_encryption':
+    'Der Schlüssel hat keinen gültigen Unterschlüssel zum Verschlüsseln; niemand könnte dir damit schreiben.',
+  'keys.error.code_wrong': 'Dieser Code stimmt nicht.',
+  'keys.error.code_attempts_exceeded':
+    'Zu viele falsche Codes: der Antrag ist verworfen. Lade den Schlüssel bitte neu hoch.',
+  'keys.error.publication_not_found':
+    'Es wartet kein Schlüssel auf Veröffentlichung, oder der Antrag ist abgelaufen. Lade den Schlüssel bitte neu hoch.',
+  'keys.error.account_not_active':
+    'Schlüssel werden für die Adresse eines aktiven Mitglieder-Accounts veröffentlicht; einen solchen gibt es hier nicht.',
+  'keys.error.member_not_active': 'Nur aktive Mitglieder können einen Schlüssel veröffentlichen.',
+  'keys.error.club_address_missing': 'Der Verein hat keine Mail-Adressen unter seiner WKD-Domain.',
+  'mail.keyChallenge.subject': '{club}: Bestätige deinen OpenPGP-Schlüssel',
+  'mail.keyChallenge.code':
+    'Dein Code für die Veröffentlichung deines OpenPGP-Schlüssels bei {club}:\n\n{code}\n\nGib ihn im Mitgliederbereich ein. Er gilt nur einmal.\n',
+  'mail.keyChallenge.body':
+    'Hallo {name},\n\ndu möchtest deinen OpenPGP-Schlüssel im Web Key Directory des Vereins veröffentlichen. Unten steht ein Code, der mit diesem Schlüssel verschlüsselt ist. Entschlüssele ihn (viele Mailprogramme tun das von selbst, sonst mit gpg --decrypt) und gib ihn hier ein:\n\n{link}\n\nWenn du das nicht warst, kannst du diese E-Mail ignorieren: ohne den Code wird nichts veröffentlicht.\n\n{challenge}\n',
+
+  // treff doctor (services module)
+  'nav.doctor': 'Doktor',
+  'doctor.title': 'Versprechen der Datenschutzerklärung prüfen',
+  'doctor.intro':
+    'treff doctor vergleicht die Konfiguration der Dienste (journald, logrotate, Prosody, Jitsi Meet, coturn, nginx, sshd, Dovecot, Postfix) und was sie hinterlassen haben mit der Erklärung in treff.yaml. Jede rote Zeile nennt das Versprechen, die Datei, die Einstellung und die Abhilfe.',
+  'doctor.allKept': 'Alle geprüften Versprechen werden gehalten.',
+  'doctor.broken': '{count} Versprechen gebrochen ({findings} Befunde).',
+  'doctor.counts': '{warnings} Hinweise, {ok} Prüfungen bestanden, {skipped} nicht prüfbar.',
+  'doctor.checkedAt': 'Geprüft am {time}, Verzeichnisbaum {root}.',
+  'doctor.passed': 'Bestandene Prüfungen ({count})',
+  'doctor.cli':
+    'Als Webserver-Benutzer kann treff manche Dateien nicht lesen; vollständig prüft „sudo treff doctor“ auf der Kommandozeile (Exit-Code 1 bei einem gebrochenen Versprechen).',
+  'doctor.promise': 'Versprechen',
+  'doctor.where': 'Datei und Einstellung',
+  'doctor.found': 'Gefunden',
+  'doctor.expected': 'Erwartet',
+  'doctor.fix': 'Abhilfe',
+  'doctor.severity.error': 'gebrochen',
+  'doctor.severity.warning': 'Hinweis',
+  'doctor.severity.skipped': 'nicht prüfbar',
+  'doctor.severity.ok': 'gehalten',
 } as const;
 
 export type MessageKey = keyof typeof de;

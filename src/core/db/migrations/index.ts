@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.ts';
 import * as m0002 from './0002_accounts.ts';
 import * as m0003 from './0003_policy.ts';
+import * as m0004 from './0004_retention.ts';
+import * as m0005 from './0005_keys.ts';
 
 /**
  * Every migration, in order. An explicit list (not a folder scan) so that the same set runs under
@@ -11,4 +13,6 @@ export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_accounts': m0002,
   '0003_policy': m0003,
+  '0004_retention': m0004,
+  '0005_keys': m0005,
 };

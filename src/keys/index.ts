@@ -1,0 +1,27 @@
+/**
+ * Members' OpenPGP keys: the Web Key Directory (serving, publication with proof of possession,
+ * minimisation, removal) and the Web Key Service by mail (intake listener, GnuPG-compatible
+ * confirmation protocol).
+ */
+export { keyPageRoutes, mountKeys } from './keys.routes.tsx';
+export { wkdHandler, policyText, WKD_PREFIX } from './wkd.routes.ts';
+export { createKeyDirectory, type KeyDirectory } from './directory.ts';
+export { startIntake, startMailIntake, type Intake, type IntakeOptions } from './intake.ts';
+export { receiveWksMail, type WksOutcome } from './wks.ts';
+export { rawMailerFor, type RawMailer } from './wks.mime.ts';
+export { checkLiveWkd, type WkdCheck } from './selftest.ts';
+export { loadSubmissionKey, loadSubmissionPublicKey, submissionAddress } from './submission-key.ts';
+export { KEY_ERROR_CODES, KeyError, type KeyErrorCode } from './key-policy.ts';
+export {
+  keysOfMember,
+  listKeys,
+  publishKeyDirectly,
+  removeKeyByAddress,
+  removeStaleKeys,
+  staleKeysRemoved,
+  type KeyListEntry,
+  type StaleKeysReport,
+  type WkdKey,
+} from './keys.service.ts';
+export { asciiLower, wkdHash, wkdHashOfAddress, zbase32 } from './zbase32.ts';
+export { registerKeyCommands, type KeysCliContext } from './keys.cli.ts';

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Log files under a retention period, without a daemon's help:
+ * - rotated files (`access.log.1`, `access.log.2.gz`, `access.log-20261126`) older than the
+ *   period (by modification time: the time of their newest line) are deleted;
+ * - the live file, if declared as not rotated, loses its lines older than the period.
+ */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const ISO = /(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?/;
+const CLF = /\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}:\d{2}:\d{2}) ([+-]\d{4})\]/;
+const SYSLOG = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}:\d{2}:\d{2}) /;
+
+/**
+ * The time stamp of a log line, in milliseconds, or null: ISO 8601 (nginx `$time_iso8601`,
+ * journal exports, RFC 5424 syslog) within the first 80 characters, the common log format
+ * (`[26/Nov/2026:23:24:55 +0000]`), or RFC 3164 syslog at the start (`Nov 26 23:24:55`, which has
+ * no year: the latest such time not after `now`).
+ */
+export function lineTime(line: string, now: Date): number | null {
+  const head = line.slice(0, 80);
+  const iso = ISO.exec(head);
+  if (iso) {
+    const zone = iso[4]
+      ? iso[4] === 'Z'
+        ? 'Z'
+        : iso[4].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')
+      : 'Z';
+    const ms = Date.parse(`${iso[1] ?? ''}T${iso[2] ?? ''}${iso[3] ?? ''}${zone}`);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  const clf = CLF.exec(head);
+  if (clf) {
+    const month = MONTHS.indexOf(clf[2] ?? '') + 1;
+    const zone = (clf[5] ?? '+0000').replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    const ms = Date.parse(
+      `${clf[3] ?? ''}-${String(month).padStart(2, '0')}-${clf[1] ?? ''}T${clf[4] ?? ''}${zone}`,
+    );
+    return Number.isNaN(ms) ? null : ms;
+  }
+  const syslog = SYSLOG.exec(line);
+  if (syslog) {
+    const month = MONTHS.indexOf(syslog[1] ?? '');
+    if (month < 0) return null;
+    const [hours, minutes, seconds] = (syslog[3] ?? '').split(':').map(Number) as [
+      number,
+      number,
+      number,
+    ];
+    const year = now.getUTCFullYear();
+    const ms = Date.UTC(year, month, Number(syslog[2]), hours, minutes, seconds);
+    // No year in the line: a time more than a day ahead of now was last year.
+    return ms > now.getTime() + 86_400_000
+      ? Date.UTC(year - 1, month, Number(syslog[2]), hours, minutes, seconds)
+      : ms;
+  }
+  return null;
+}
+
+/** What one sweep of a log did. */
+export interface LogSweep {
+  filesDeleted: number;
+  linesRemoved: number;
+  /** The time of the oldest line or rotated file kept, if any. */
+  oldestKept: number | null;
+}
+
+/** Hooks for tests: a crash between the steps of a prune. */
+export interface PruneHooks {
+  beforeRename?: () => void | Promise<void>;
+}
+
+/**
+ * Deletes rotated siblings of `path` whose newest line (mtime) is older than `cutoff`, and,
+ * when `pruneLive`, removes the lines older than `cutoff` from `path` itself (see
+ * {@link pruneLines}). Idempotent: a second sweep with the same cutoff changes nothing.
+ */
+export async function sweepLog(
+  path: string,
+  cutoff: number,
+  options: { pruneLive: boolean; dryRun: boolean; now: Date; hooks?: PruneHooks },
+): Promise<LogSweep> {
+  const result: LogSweep = { filesDeleted: 0, linesRemoved: 0, oldestKept: null };
+  const keep = (time: number) => {
+    result.oldestKept = result.oldestKept === null ? time : Math.min(result.oldestKept, time);
+  };
+  const dir = dirname(path);
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry === name || !(entry.startsWith(`${name}.`) || entry.startsWith(`${name}-`))) continue;
+    const info = await stat(join(dir, entry));
+    if (!info.isFile()) continue;
+    if (info.mtimeMs < cutoff) {
+      result.filesDeleted++;
+      if (!options.dryRun) await rm(join(dir, entry), { force: true });
+    } else {
+      keep(info.mtimeMs);
+    }
+  }
+  if (options.pruneLive && entries.includes(name)) {
+    const pruned = await pruneLines(path, cutoff, options);
+    result.linesRemoved += pruned.linesRemoved;
+    if (pruned.oldestKept !== null) keep(pruned.oldestKept);
+  }
+  return result;
+}
+
+async function readRange(handle: FileHandle, from: number, to: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(to - from);
+  let offset = 0;
+  while (offset < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, offset, buffer.length - offset, from + offset);
+    if (bytesRead === 0) break;
+    offset += bytesRead;
+  }
+  return buffer.subarray(0, offset);
+}
+
+/**
+ * Removes the lines older than `cutoff` from the start of a log file that is not rotated.
+ *
+ * Atomic and loss-free: the kept lines are written to a temp file in the same directory, lines
+ * appended to the log meanwhile are copied after them until the size stands still, the temp
+ * file is fsynced and renamed over the log, and whatever a writer still appended to the old
+ * file before it reopened is copied over once more. A crash before the rename leaves the log
+ * untouched (the temp file is removed on the next run); after it, the new file is complete.
+ * Lines are dropped only from the start, up to the first line at or after `cutoff`; a line
+ * without a time stamp belongs to the line before it (multi-line entries).
+ */
+export async function pruneLines(
+  path: string,
+  cutoff: number,
+  options: { dryRun: boolean; now: Date; hooks?: PruneHooks },
+): Promise<{ linesRemoved: number; oldestKept: number | null }> {
+  const dir = dirname(path);
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith(`.${basename(path)}.`) && entry.endsWith('.prune'))
+      await rm(join(dir, entry), { force: true });
+  }
+  const original = await open(path, 'r');
+  try {
+    const size = (await original.stat()).size;
+    const content = await readRange(original, 0, size);
+    // Find the first complete line that is not too old; everything before it goes.
+    let cut = 0;
+    let removed = 0;
+    let oldestKept: number | null = null;
+    let position = 0;
+    while (position < content.length) {
+      const end = content.indexOf(0x0a, position);
+      if (end === -1) break; // a line being written: kept
+      const time = lineTime(
+        content.toString('utf8', position, Math.min(end, position + 200)),
+        options.now,
+      );
+      if (time !== null && time >= cutoff) {
+        oldestKept = time;
+        break;
+      }
+      if (time !== null || removed > 0) {
+        removed++;
+        cut = end + 1;
+      } else {
+        // Leading lines without a time stamp: kept, as their age is unknown.
+        break;
+      }
+      position = end + 1;
+    }
+    if (removed === 0 || options.dryRun) return { linesRemoved: removed, oldestKept };
+
+    const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.prune`);
+    const out = await open(temp, 'wx', (await original.stat()).mode & 0o777);
+    try {
+      await out.write(content.subarray(cut));
+      let copied = size;
+      for (;;) {
+        const now = (await stat(path)).size;
+        if (now <= copied) break;
+        await out.write(await readRange(original, copied, now));
+        copied = now;
+      }
+      await out.sync();
+      await out.close();
+      await options.hooks?.beforeRename?.();
+      const info = await original.stat();
+      await rename(temp, path);
+      const fresh = await open(path, 'a');
+      try {
+        await fresh.chown(info.uid, info.gid).catch(() => undefined);
+        // A writer that had the old file open may have appended after our last copy.
+        const late = (await original.stat()).size;
+        if (late > copied) await fresh.write(await readRange(original, copied, late));
+        await fresh.sync();
+      } finally {
+        await fresh.close();
+      }
+    } catch (error) {
+      await out.close().catch(() => undefined);
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return { linesRemoved: removed, oldestKept };
+  } finally {
+    await original.close();
+  }
+}

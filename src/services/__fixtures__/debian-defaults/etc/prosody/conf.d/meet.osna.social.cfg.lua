@@ -1,0 +1,1 @@
+/etc/prosody/conf.avail/meet.osna.social.cfg.lua

@@ -1,0 +1,27 @@
+import type { Config } from '../core/config/load.ts';
+import { ACCOUNT_CHECKS } from './doctor.accounts.ts';
+import { JITSI_CHECKS } from './doctor.jitsi.ts';
+import { LOG_CHECKS } from './doctor.logs.ts';
+import { runDoctor, type Check, type CommandRunner, type DoctorReport } from './doctor.ts';
+import { WEB_CHECKS } from './doctor.web.ts';
+import { XMPP_CHECKS } from './doctor.xmpp.ts';
+
+/** Every check of `treff doctor`, in the order they are reported. */
+export const DOCTOR_CHECKS: readonly Check[] = [
+  ...LOG_CHECKS,
+  ...XMPP_CHECKS,
+  ...JITSI_CHECKS,
+  ...WEB_CHECKS,
+  ...ACCOUNT_CHECKS,
+];
+
+/**
+ * Checks the server at `root` (default `/`) against the declaration with every check. Never
+ * throws for what it finds; see {@link runDoctor}.
+ */
+export function diagnose(
+  config: Config,
+  options: { root?: string; now?: Date; run?: CommandRunner } = {},
+): Promise<DoctorReport> {
+  return runDoctor(config, DOCTOR_CHECKS, options);
+}

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { request } from 'node:https';
+import { once } from 'node:events';
+import { after, before, describe, test } from 'node:test';
+import { parseConfig } from '../../src/core/config/load.ts';
+import { renderAll } from '../../src/services/index.ts';
+import { WEBSITE_CSP } from '../../src/services/nginx.render.ts';
+import { EXAMPLE_CONFIG } from '../support/app.ts';
+import { freePort } from '../support/daemons.ts';
+import { requireTool } from '../support/integration.ts';
+import { NGINX, startNginx, type Nginx } from '../support/nginx.ts';
+
+const skip =
+  requireTool(NGINX, 'nginx (Debian package "nginx")') ??
+  requireTool('/usr/bin/openssl', 'openssl');
+
+const UA = {
+  firefoxLinux: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+  edgeWindows:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.87',
+  safariIos:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  chromeAndroid:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36',
+};
+
+function replaceExactly(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`the rendered website server no longer has: ${from}`);
+  return text.replace(from, to);
+}
+
+/** GET over TLS to nginx on loopback; resolves with status and headers. */
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  raw: string[];
+}> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        headers: { host: 'chaostreff-osnabrueck.de', ...headers },
+        rejectUnauthorized: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: res.rawHeaders });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('nginx with the rendered log format and website server', { skip }, () => {
+  let nginx: Nginx;
+  let upstream: Server;
+  before(async () => {
+    const files = renderAll(
+      parseConfig(await readFile(EXAMPLE_CONFIG, 'utf8'), '/etc/treff/treff.yaml'),
+    );
+    const text = (path: string) => files.find((file) => file.path === path)?.content ?? '';
+    // treff's web server stands in as a stub that sends a CSP of its own, as treff does.
+    const upstreamPort = await freePort();
+    upstream = createServer((req, res) => {
+      res.setHeader('Content-Security-Policy', "default-src 'none'");
+      res.writeHead(req.url?.startsWith('/missing') ? 404 : 200, { 'content-type': 'text/html' });
+      res.end('<p>treff</p>');
+    });
+    upstream.listen(upstreamPort, '127.0.0.1');
+    await once(upstream, 'listening');
+    nginx = await startNginx(({ dir, port, certificate, key }) => {
+      const website = text('etc/nginx/conf.d/treff-website.conf');
+      let tls = website.slice(website.lastIndexOf('\nserver {'));
+      tls = replaceExactly(
+        tls,
+        '    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n',
+        `    listen 127.0.0.1:${port} ssl;\n`,
+      );
+      tls = replaceExactly(
+        tls,
+        '/etc/letsencrypt/live/chaostreff-osnabrueck.de/fullchain.pem',
+        certificate,
+      );
+      tls = replaceExactly(tls, '/etc/letsencrypt/live/chaostreff-osnabrueck.de/privkey.pem', key);
+      tls = replaceExactly(
+        tls,
+        'access_log /var/log/treff/web treff_privacy;',
+        `access_log ${dir}/web treff_privacy;`,
+      );
+      tls = replaceExactly(
+        tls,
+        'proxy_pass http://127.0.0.1:8080;',
+        `proxy_pass http://127.0.0.1:${upstreamPort};`,
+      );
+      return [text('etc/nginx/conf.d/treff-privacy.conf'), tls];
+    });
+  });
+  after(async () => {
+    await nginx?.stop();
+    upstream?.close();
+  });
+
+  test('writes a line with exactly the declared fields for a request with a known User-Agent', async () => {
+    const answer = await get(nginx.port, '/datenschutz?token=secret', {
+      'user-agent': UA.firefoxLinux,
+      referer: 'https://example.net/ref?q=1',
+    });
+    assert.equal(answer.status, 200);
+    const lines = (await nginx.read('web')).trim().split('\n');
+    const line = lines.at(-1) ?? '';
+    const match = /^(\S+) \[([^\]]+)\] "([^"]*)" "([^"]*)" "([^"]*)" "([^"]*)"$/.exec(line);
+    assert.ok(match, line);
+    const [, ip, time, os, browser, referer, page] = match;
+    assert.deepEqual(
+      { ip, os, browser, referer, page },
+      {
+        ip: '127.0.0.1',
+        os: 'Linux',
+        browser: 'Firefox',
+        referer: 'https://example.net/ref?q=1',
+        page: '/datenschutz',
+      },
+    );
+    assert.match(time ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+    assert.doesNotMatch(line, /token|secret|Mozilla|rv:128|x86_64|HTTP\/1|200/);
+  });
+
+  test('reduces other User-Agents to an operating system and a browser', async () => {
+    const cases: [string, string, string][] = [
+      [UA.edgeWindows, 'Windows', 'Edge'],
+      [UA.safariIos, 'iOS', 'Safari'],
+      [UA.chromeAndroid, 'Android', 'Chrome'],
+      ['', '-', '-'],
+      ['curl/7.88.1', 'other', 'curl'],
+    ];
+    for (const [agent, os, browser] of cases) {
+      await get(nginx.port, '/', { 'user-agent': agent });
+      const line = (await nginx.read('web')).trim().split('\n').at(-1) ?? '';
+      assert.match(line, new RegExp(` "${os}" "${browser}" "-" "/"$`), `${agent}: ${line}`);
+    }
+  });
+
+  test('sends one copy of each security header, with a CSP that allows no other origin', async () => {
+    const answer = await get(nginx.port, '/', {});
+    const names = answer.raw
+      .filter((_, index) => index % 2 === 0)
+      .map((name) => name.toLowerCase());
+    assert.equal(names.filter((name) => name === 'content-security-policy').length, 1);
+    assert.equal(answer.headers['content-security-policy'], WEBSITE_CSP);
+    assert.equal(answer.headers['referrer-policy'], 'same-origin');
+    assert.equal(answer.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(answer.headers['strict-transport-security']), /max-age=31536000/);
+    const missing = await get(nginx.port, '/missing', {});
+    assert.equal(missing.status, 404);
+    assert.equal(
+      missing.headers['content-security-policy'],
+      WEBSITE_CSP,
+      'also on errors (always)',
+    );
+  });
+
+  test('writes no visitor data to an error log, and cancels Debian’s combined access log', async () => {
+    upstream.close();
+    await once(upstream, 'close');
+    const failed = await get(nginx.port, '/gone?token=secret', {
+      referer: 'https://example.net/x',
+    });
+    assert.equal(failed.status, 502);
+    for (const name of ['main-error.log', 'startup-error.log']) {
+      const text = await nginx.read(name);
+      assert.doesNotMatch(text, /client:|127\.0\.0\.1|token|example\.net/, `${name}: ${text}`);
+    }
+    assert.equal(await nginx.read('debian-access.log'), '');
+  });
+});

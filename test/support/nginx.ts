@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  acceptsConnections,
+  freePort,
+  makeTempDir,
+  removeAtExit,
+  removeDir,
+  spawnDaemon,
+  waitFor,
+} from './daemons.ts';
+
+const exec = promisify(execFile);
+
+/**
+ * The real nginx (Debian package "nginx", 1.22) for integration tests: one process in the
+ * foreground (no master, no workers, so no user switch), every path in a temp dir, listening on a
+ * free loopback port, with a self-signed certificate. The http block holds Debian's own http-level
+ * `access_log /var/log/nginx/access.log` (pointed at the temp dir), then the given snippets, so a
+ * test sees whether treff's snippet cancels Debian's default log.
+ */
+
+export const NGINX = '/usr/sbin/nginx';
+
+export interface Nginx {
+  port: number;
+  dir: string;
+  /** The certificate and key for a server block. */
+  certificate: string;
+  key: string;
+  /** Reads a file of the temp dir ('' when missing). */
+  read(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts nginx with `snippets(dir, port, certificate, key)` included at the http level, in that
+ * order. The function receives the paths so it can point a rendered server block at them.
+ */
+export async function startNginx(
+  snippets: (paths: { dir: string; port: number; certificate: string; key: string }) => string[],
+): Promise<Nginx> {
+  const dir = await makeTempDir('treff-nginx');
+  removeAtExit(dir);
+  const certificate = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  await exec('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ed25519',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    key,
+    '-out',
+    certificate,
+  ]);
+  const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => '');
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const includes: string[] = [];
+    for (const [index, text] of snippets({ dir, port, certificate, key }).entries()) {
+      const file = join(dir, `snippet-${index}.conf`);
+      await writeFile(file, text);
+      includes.push(`    include ${file};`);
+    }
+    await writeFile(
+      join(dir, 'nginx.conf'),
+      `daemon off;
+master_process off;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'main-error.log')};
+events { worker_connections 64; }
+http {
+    client_body_temp_path ${join(dir, 'body')};
+    proxy_temp_path ${join(dir, 'proxy')};
+    fastcgi_temp_path ${join(dir, 'fastcgi')};
+    uwsgi_temp_path ${join(dir, 'uwsgi')};
+    scgi_temp_path ${join(dir, 'scgi')};
+    # Debian's nginx.conf (http level), before its include of conf.d/*.conf:
+    access_log ${join(dir, 'debian-access.log')};
+${includes.join('\n')}
+}
+`,
+    );
+    const daemon = spawnDaemon(NGINX, [
+      '-p',
+      dir,
+      '-c',
+      join(dir, 'nginx.conf'),
+      '-e',
+      join(dir, 'startup-error.log'),
+    ]);
+    try {
+      await waitFor(`nginx on 127.0.0.1:${port}`, async () => {
+        if (daemon.exited())
+          throw new Error(
+            `nginx stopped: ${daemon.output()}${await read('startup-error.log')}${await read('main-error.log')}`,
+          );
+        return (await acceptsConnections(port)) ? true : undefined;
+      });
+    } catch (error) {
+      await daemon.stop();
+      const text = `${await read('main-error.log')}${await read('startup-error.log')}`;
+      if (/Address already in use/.test(text) && attempt < 5) continue;
+      await removeDir(dir);
+      throw error;
+    }
+    return {
+      port,
+      dir,
+      certificate,
+      key,
+      read,
+      async stop() {
+        await daemon.stop();
+        await removeDir(dir);
+      },
+    };
+  }
+}
