@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +23,8 @@ import { newId } from '../src/core/ids.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { importMembers } from '../src/members/index.ts';
 import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
+import { SERVER_NODE_FLAGS } from '../src/core/node-flags.ts';
+import { freePort, latencySummary, percentile } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,22 +35,6 @@ const { values } = parseArgs({
 const ACCOUNTS = Number(values.accounts);
 const REQUESTS = Number(values.requests);
 const PASSWORD = 'correct horse battery';
-
-function stats(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-  return `p50 ${at(50).toFixed(1)} ms, p95 ${at(95).toFixed(1)} ms, p99 ${at(99).toFixed(1)} ms (n=${sorted.length})`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 const dir = await mkdtemp(join(tmpdir(), 'treff-bench-accounts-'));
 const [port, internalPort] = [await freePort(), await freePort()];
@@ -131,13 +116,13 @@ for (let i = 0; i < REQUESTS; i++) {
   await runtime.accountHasher.verify(hash, PASSWORD);
   hashTimes.push(performance.now() - started);
 }
-console.log(`bare yescrypt check (cost 6) in this process: ${stats(hashTimes)}`);
+console.log(`bare yescrypt check (cost 6) in this process: ${latencySummary(hashTimes)}`);
 await runtime.close();
 
 const server = spawn(
   process.execPath,
   [
-    '--max-semi-space-size=1',
+    ...SERVER_NODE_FLAGS,
     join(ROOT, 'dist', 'main.js'),
     'serve',
     '--config',
@@ -174,9 +159,12 @@ try {
   for (let i = 0; i < 20; i++) await check(`user${2 + (i % ACCOUNTS)}`);
   const endpoint: number[] = [];
   for (let i = 0; i < REQUESTS; i++) endpoint.push(await check(`user${2 + (i % (ACCOUNTS - 1))}`));
-  console.log(`internal XMPP password check over HTTP: ${stats(endpoint)}`);
-  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-  const p = (xs: number[], q: number) => sorted(xs)[Math.ceil((q / 100) * xs.length) - 1] ?? NaN;
+  console.log(`internal XMPP password check over HTTP: ${latencySummary(endpoint)}`);
+  const p = (xs: number[], q: number) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      q,
+    );
   console.log(
     `overhead beyond the hash: p50 ${(p(endpoint, 50) - p(hashTimes, 50)).toFixed(1)} ms, p95 ${(p(endpoint, 95) - p(hashTimes, 95)).toFixed(1)} ms`,
   );

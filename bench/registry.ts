@@ -7,14 +7,14 @@
  * 2. books M payments (bulk insert, spread over the members) and a monthly fee per member;
  * 3. starts `node dist/main.js serve` as its own process, logs in as the board over HTTP and
  *    measures the member list (random pages) and the search (random name fragments);
- * 4. reads the server's resident memory (VmRSS) when idle, before and after the load.
+ * 4. reads the server's resident memory (VmRSS) when idle: 3 s and 15 s after start (V8's memory
+ *    reducer runs after 8 s without work), then 5 s and 30 s after the load.
  *
  * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL instead of a fresh SQLite file.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,8 @@ import { newId } from '../src/core/ids.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { importMembers } from '../src/members/index.ts';
 import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
+import { SERVER_NODE_FLAGS } from '../src/core/node-flags.ts';
+import { freePort, percentile } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -106,23 +108,20 @@ function memberCsv(count: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
 function summary(label: string, samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   const f = (ms: number) => `${ms.toFixed(1)} ms`;
   return `${label}: n=${sorted.length} p50 ${f(percentile(sorted, 50))}, p95 ${f(percentile(sorted, 95))}, p99 ${f(percentile(sorted, 99))}, max ${f(sorted.at(-1) ?? NaN)}`;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
+/** Prints the server's VmRSS at each of `seconds` after `event`, without any request meanwhile. */
+async function idleRss(pid: number, event: string, seconds: readonly number[]): Promise<void> {
+  let waited = 0;
+  for (const at of seconds) {
+    await new Promise((resolve) => setTimeout(resolve, (at - waited) * 1000));
+    waited = at;
+    console.log(`idle RSS ${at} s after ${event}: ${(await rssMiB(pid)).toFixed(1)} MiB`);
+  }
 }
 
 async function rssMiB(pid: number): Promise<number> {
@@ -206,8 +205,8 @@ const password = 'benchmark-password-1';
 await createUser(runtime, CLI_ACTOR, { username: 'bench', password, roles: ['board'] });
 await runtime.close();
 
-// The flags the `treff` executable runs with (src/main.ts); BENCH_NODE_OPTIONS='' for Node's defaults.
-const nodeFlags = (process.env['BENCH_NODE_OPTIONS'] ?? '--max-semi-space-size=1')
+// The flags the `treff` executable runs with; BENCH_NODE_OPTIONS='' for Node's defaults.
+const nodeFlags = (process.env['BENCH_NODE_OPTIONS'] ?? SERVER_NODE_FLAGS.join(' '))
   .split(' ')
   .filter(Boolean);
 console.log(`server: node ${nodeFlags.join(' ')} dist/main.js serve`);
@@ -230,8 +229,7 @@ try {
   });
   const base = `http://127.0.0.1:${port}`;
   const pid = server.pid ?? 0;
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  console.log(`idle RSS after start: ${(await rssMiB(pid)).toFixed(1)} MiB`);
+  await idleRss(pid, 'start', [3, 15, 30, 60]);
 
   const loginPage = await (await fetch(`${base}/login`)).text();
   const token = /name="_csrf" value="([^"]+)"/.exec(loginPage)?.[1] ?? '';
@@ -271,8 +269,7 @@ try {
     search.push(await timed(`/admin/members?status=all&q=${encodeURIComponent(pick(queries, i))}`));
   console.log(summary('member list (50 per page, with balances)', list));
   console.log(summary('member search', search));
-  await new Promise((resolve) => setTimeout(resolve, 5000));
-  console.log(`idle RSS after the load: ${(await rssMiB(pid)).toFixed(1)} MiB`);
+  await idleRss(pid, 'the load', [5, 30]);
 } finally {
   server.kill('SIGTERM');
   await once(server, 'exit');

@@ -17,7 +17,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +29,8 @@ import { silentLogger } from '../src/core/log.ts';
 import { listKeys, policyText, publishKeyDirectly } from '../src/keys/index.ts';
 import { importMembers } from '../src/members/index.ts';
 import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
+import { SERVER_NODE_FLAGS } from '../src/core/node-flags.ts';
+import { freePort } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,15 +44,6 @@ const KEYS = Number(values.keys);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -193,9 +185,14 @@ http {
     },
   );
   children.push(nginx);
+  // The flags the `treff` executable runs with; BENCH_NODE_OPTIONS='' for Node's defaults.
+  const nodeFlags = (process.env['BENCH_NODE_OPTIONS'] ?? SERVER_NODE_FLAGS.join(' '))
+    .split(' ')
+    .filter(Boolean);
+  console.log(`treff: node ${nodeFlags.join(' ')} dist/main.js serve`);
   const treff = spawn(
     process.execPath,
-    ['--max-semi-space-size=1', join(ROOT, 'dist', 'main.js'), 'serve', '--config', file],
+    [...nodeFlags, join(ROOT, 'dist', 'main.js'), 'serve', '--config', file],
     { env: { ...process.env, TREFF_LOG_LEVEL: 'warn' }, stdio: 'ignore' },
   );
   children.push(treff);

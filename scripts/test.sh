@@ -9,6 +9,18 @@ uses_postgres() { case ",${TEST_DIALECTS:-sqlite}," in *,postgres,*) return 0 ;;
 drop_schemas() { if uses_postgres; then node --import tsx test/support/drop-test-schemas.ts; fi; }
 drop_schemas
 status=0
-node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "$@" $files || status=$?
+# Under TREFF_REQUIRE_INTEGRATION=1 (set by .ci/run) a skipped test fails the run: a second TAP
+# report goes to a file, and any "# SKIP" in it is named and turns the status red.
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" \
+  --test-reporter=tap --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$report" \
+  "$@" $files || status=$?
 drop_schemas
+if [ "${TREFF_REQUIRE_INTEGRATION:-}" = 1 ] && grep -q '# SKIP' "$report"; then
+  echo "TREFF_REQUIRE_INTEGRATION=1, but tests were skipped:" >&2
+  grep '# SKIP' "$report" | sed 's/^ */  /' >&2
+  status=1
+fi
 exit $status

@@ -1,7 +1,13 @@
 import { Hono } from 'hono';
 import type { Deps } from '../core/deps.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
-import { actorOf, sessionOf, type AppContext, type AppEnv } from '../core/http/context.ts';
+import {
+  actorOf,
+  memberIdOf,
+  sessionOf,
+  type AppContext,
+  type AppEnv,
+} from '../core/http/context.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { getMember, visibilityFor, type RegistryLabels } from '../members/index.ts';
 import { buildAccessReport, type AccessReport } from './access.service.ts';
@@ -25,14 +31,8 @@ export function accessRoutes(deps: Deps): Hono<AppEnv> {
     );
     return c.json(report);
   };
-  const ownMemberId = (c: AppContext): string => {
-    const memberId = sessionOf(c).memberId;
-    if (!memberId) throw new Error('member role without member id');
-    return memberId;
-  };
-
   app.get('/me', requireRole('member'), async (c) => {
-    const member = await getMember(deps, { includeRestricted: true }, ownMemberId(c));
+    const member = await getMember(deps, { includeRestricted: true }, memberIdOf(c));
     return sendPage(c, <PortalHome page={pageContext(c)} name={member.firstName} />);
   });
 
@@ -41,7 +41,7 @@ export function accessRoutes(deps: Deps): Hono<AppEnv> {
       deps,
       actorOf(sessionOf(c)),
       { includeRestricted: true },
-      ownMemberId(c),
+      memberIdOf(c),
     );
     return sendPage(
       c,
@@ -61,7 +61,7 @@ export function accessRoutes(deps: Deps): Hono<AppEnv> {
         deps,
         actorOf(sessionOf(c)),
         { includeRestricted: true },
-        ownMemberId(c),
+        memberIdOf(c),
       ),
     );
   });

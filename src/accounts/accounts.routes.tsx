@@ -1,9 +1,15 @@
 import { Hono } from 'hono';
 import type { Deps } from '../core/deps.ts';
-import { AppError, ValidationError, type FieldIssue } from '../core/errors.ts';
+import { ValidationError, type FieldIssue } from '../core/errors.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
-import { actorOf, sessionOf, type AppContext, type AppEnv } from '../core/http/context.ts';
-import { formText } from '../core/http/forms.ts';
+import {
+  actorOf,
+  memberIdOf,
+  sessionOf,
+  type AppContext,
+  type AppEnv,
+} from '../core/http/context.ts';
+import { formProblems, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
 import {
   clubToday,
@@ -46,13 +52,6 @@ function checkConfirmation(password: string, confirm: string): void {
   }
 }
 
-/** Problems of a failed action, for showing above the form (validation, conflicts, refusals). */
-function problemsOf(error: unknown): readonly FieldIssue[] {
-  if (!(error instanceof AppError) || error.kind === 'internal' || error.kind === 'unauthenticated')
-    throw error;
-  return error.issues.length > 0 ? error.issues : [{ path: '', message: error.message }];
-}
-
 /**
  * Accounts in the web UI: the member's own account in the portal (request it, set and change
  * the password, SSH keys), the set-password links, and the admin's list (approve, disable,
@@ -63,18 +62,12 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
   const admins = requireRole('admin');
   const members = requireRole('member');
 
-  const ownMemberId = (c: AppContext): string => {
-    const memberId = sessionOf(c).memberId;
-    if (!memberId) throw new Error('member role without member id');
-    return memberId;
-  };
-
   const myPage = async (
     c: AppContext,
     extra: { notice?: string; issues?: readonly FieldIssue[] } = {},
     status: 200 | 422 = 200,
   ) => {
-    const memberId = ownMemberId(c);
+    const memberId = memberIdOf(c);
     const [account, member] = await Promise.all([
       getAccountOfMember(deps, memberId),
       getMember(deps, { includeRestricted: true }, memberId),
@@ -99,37 +92,37 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
   app.post('/me/account/request', members, async (c) => {
     const { username } = formText(await c.req.parseBody(), ['username']);
     try {
-      await requestAccount(deps, actorOf(sessionOf(c)), ownMemberId(c), username);
+      await requestAccount(deps, actorOf(sessionOf(c)), memberIdOf(c), username);
     } catch (error) {
-      return myPage(c, { issues: problemsOf(error) }, 422);
+      return myPage(c, { issues: formProblems(error) }, 422);
     }
     return myPage(c, { notice: c.get('t')('myAccount.requested') });
   });
 
   app.post('/me/account/password', members, async (c) => {
     const { password, confirm } = formText(await c.req.parseBody(), ['password', 'confirm']);
-    const account = await getAccountOfMember(deps, ownMemberId(c));
+    const account = await getAccountOfMember(deps, memberIdOf(c));
     try {
       if (account?.status !== 'active')
         throw new ValidationError('account_not_active', 'The account is not active.');
       checkConfirmation(password, confirm);
       await setAccountPassword(deps, actorOf(sessionOf(c)), account.id, password);
     } catch (error) {
-      return myPage(c, { issues: problemsOf(error) }, 422);
+      return myPage(c, { issues: formProblems(error) }, 422);
     }
     return myPage(c, { notice: c.get('t')('myAccount.passwordSet') });
   });
 
   app.post('/me/account/ssh-keys', members, async (c) => {
     const { keys } = formText(await c.req.parseBody(), ['keys']);
-    const account = await getAccountOfMember(deps, ownMemberId(c));
+    const account = await getAccountOfMember(deps, memberIdOf(c));
     try {
       if (account?.status !== 'active' || !account.services.shell) {
         throw new ValidationError('shell_not_enabled', 'The account has no shell access.');
       }
       await setSshKeys(deps, actorOf(sessionOf(c)), account.id, keys);
     } catch (error) {
-      return myPage(c, { issues: problemsOf(error) }, 422);
+      return myPage(c, { issues: formProblems(error) }, 422);
     }
     return myPage(c, { notice: c.get('t')('myAccount.keysSaved') });
   });
@@ -163,7 +156,7 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
       checkConfirmation(password, confirm);
       await setPasswordWithLink(deps, token, password);
     } catch (error) {
-      const issues = problemsOf(error);
+      const issues = formProblems(error);
       return sendPage(
         c,
         <PasswordLinkPage
@@ -232,7 +225,7 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
         notice: c.get('t')(linkSent ? 'accounts.created' : 'accounts.createdNoMail'),
       });
     } catch (error) {
-      return adminPage(c, { issues: problemsOf(error) }, 422);
+      return adminPage(c, { issues: formProblems(error) }, 422);
     }
   });
 
@@ -242,7 +235,7 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
         const notice = await run(c, c.req.param('id'));
         return await adminPage(c, { notice });
       } catch (error) {
-        return adminPage(c, { issues: problemsOf(error) }, 422);
+        return adminPage(c, { issues: formProblems(error) }, 422);
       }
     });
 

@@ -2,8 +2,14 @@ import { Hono } from 'hono';
 import type { Deps } from '../core/deps.ts';
 import { AppError, ValidationError, type FieldIssue } from '../core/errors.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
-import { actorOf, sessionOf, type AppContext, type AppEnv } from '../core/http/context.ts';
-import { formFile, formText } from '../core/http/forms.ts';
+import {
+  actorOf,
+  memberIdOf,
+  sessionOf,
+  type AppContext,
+  type AppEnv,
+} from '../core/http/context.ts';
+import { formFile, formProblems, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { isMessageKey, type Translate } from '../core/i18n/index.ts';
 import { getMemberByNumber } from '../members/index.ts';
@@ -27,11 +33,9 @@ import { isWkdRequest, wkdHandler } from './wkd.routes.ts';
  * the code checks) get a German or English text; other refusals show their message.
  */
 function problemsOf(error: unknown, t: Translate): readonly FieldIssue[] {
-  if (!(error instanceof AppError) || error.kind === 'internal' || error.kind === 'unauthenticated')
-    throw error;
-  const key = `keys.error.${error.code}`;
-  if (isMessageKey(key)) return [{ path: '', message: t(key) }];
-  return error.issues.length > 0 ? error.issues : [{ path: '', message: error.message }];
+  const key = error instanceof AppError ? `keys.error.${error.code}` : '';
+  const problems = formProblems(error);
+  return isMessageKey(key) ? [{ path: '', message: t(key) }] : problems;
 }
 
 /** The uploaded key: the file if one was chosen, else the pasted text. */
@@ -60,18 +64,12 @@ export function keyPageRoutes(deps: Deps, directory: KeyDirectory): Hono<AppEnv>
   const members = requireRole('member');
   const admins = requireRole('admin');
 
-  const ownMemberId = (c: AppContext): string => {
-    const memberId = sessionOf(c).memberId;
-    if (!memberId) throw new Error('member role without member id');
-    return memberId;
-  };
-
   const myPage = async (
     c: AppContext,
     extra: { notice?: string; issues?: readonly FieldIssue[]; challenge?: ChallengeView } = {},
     status: 200 | 422 = 200,
   ) => {
-    const memberId = ownMemberId(c);
+    const memberId = memberIdOf(c);
     let address: string | null = null;
     try {
       address = await clubAddressOf(deps, memberId);
@@ -103,7 +101,7 @@ export function keyPageRoutes(deps: Deps, directory: KeyDirectory): Hono<AppEnv>
       const request = await requestPublication(
         deps,
         actorOf(sessionOf(c)),
-        ownMemberId(c),
+        memberIdOf(c),
         await uploadedKey(await c.req.parseBody()),
         'portal',
       );
@@ -125,7 +123,7 @@ export function keyPageRoutes(deps: Deps, directory: KeyDirectory): Hono<AppEnv>
       const { fingerprintRecorded } = await confirmPublication(
         deps,
         actorOf(sessionOf(c)),
-        ownMemberId(c),
+        memberIdOf(c),
         code,
         { recordFingerprint: body['recordFingerprint'] === '1' },
       );
@@ -143,7 +141,7 @@ export function keyPageRoutes(deps: Deps, directory: KeyDirectory): Hono<AppEnv>
     const { confirm } = formText(await c.req.parseBody(), ['confirm']);
     if (confirm !== 'yes')
       return myPage(c, { issues: [{ path: '', message: t('keys.my.removeConfirm') }] }, 422);
-    await removeKeyOfMember(deps, actorOf(sessionOf(c)), ownMemberId(c));
+    await removeKeyOfMember(deps, actorOf(sessionOf(c)), memberIdOf(c));
     directory.invalidate();
     return myPage(c, { notice: t('keys.my.removedNotice') });
   });

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Config } from '../core/config/load.ts';
+import { SERVER_NODE_FLAGS } from '../core/node-flags.ts';
 import { bareToken, dovecotString, header, luaString } from './quoting.ts';
 
 /**
@@ -202,7 +203,7 @@ After=network.target postgresql.service
 
 [Service]
 User=${bareToken(install.user)}
-ExecStart=/usr/bin/node --max-semi-space-size=1 ${bareToken(install.installDir)}/dist/main.js serve --config ${bareToken(install.configFile)}
+ExecStart=/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} ${bareToken(install.installDir)}/dist/main.js serve --config ${bareToken(install.configFile)}
 Restart=on-failure
 NoNewPrivileges=yes
 ProtectSystem=strict

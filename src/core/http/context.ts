@@ -54,3 +54,10 @@ export function sessionOf(c: Context<AppEnv>): SessionInfo {
   if (!session) throw new Error('route is missing its requireRole guard');
   return session;
 }
+
+/** The member a `requireRole('member')` route acts for (its session always carries one). */
+export function memberIdOf(c: Context<AppEnv>): string {
+  const memberId = sessionOf(c).memberId;
+  if (!memberId) throw new Error('member role without member id');
+  return memberId;
+}

@@ -1,3 +1,5 @@
+import { AppError, type FieldIssue } from '../errors.ts';
+
 /** Reads text fields of a parsed form body; files and missing fields become ''. */
 export function formText<K extends string>(
   body: Record<string, unknown>,
@@ -20,4 +22,14 @@ export async function formFile(
   if (typeof value !== 'object' || value === null || !('arrayBuffer' in value)) return null;
   const file = value as File;
   return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+}
+
+/**
+ * The problems of a refused form action, for showing above the form: the error's field issues,
+ * else its message. Internal errors and lost sessions are not the user's to fix and propagate.
+ */
+export function formProblems(error: unknown): readonly FieldIssue[] {
+  if (!(error instanceof AppError) || error.kind === 'internal' || error.kind === 'unauthenticated')
+    throw error;
+  return error.issues.length > 0 ? error.issues : [{ path: '', message: error.message }];
 }
