@@ -7,9 +7,10 @@
  *   node --import tsx test/support/reference-phrases.ts ../shared/reference/datenschutzerklaerung.txt
  */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../../src/core/fs.ts';
 
 /** Seven words in a row would be a copied phrase. */
 export const PHRASE_WORDS = 7;
@@ -63,6 +64,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const source = process.argv[2];
   if (!source) throw new Error('usage: reference-phrases.ts <datenschutzerklaerung.txt>');
   const hashes = [...new Set(sentencePhrases(await readFile(source, 'utf8')).map(phraseHash))];
-  await writeFile(PHRASES_FILE, `${hashes.sort().join('\n')}\n`);
+  await writeFileAtomic(PHRASES_FILE, `${hashes.sort().join('\n')}\n`);
   console.log(`${hashes.length} phrase hashes written to ${PHRASES_FILE}`);
 }
