@@ -6,18 +6,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { EXAMPLE_CONFIG, ROOT, testAccountHasher, testHasher } from '../test/support/app.ts';
+import { runTreff, type CliRun } from '../test/support/cli.ts';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../test/support/db.ts';
-import { runCli, type CliIO } from './cli.ts';
 import { silentLogger } from './core/log.ts';
 
 const HEADER =
   'member_number,first_name,last_name,birth_date,street,postcode,city,email,phone,openpgp_fingerprint,joined_on,left_on';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`treff command line (${dialect})`, () => {
@@ -25,23 +19,16 @@ for (const dialect of TEST_DIALECTS) {
     let config: string;
     let database: TestDatabase;
     let stdin = '';
-    const run = async (...args: string[]): Promise<Run> => {
-      let out = '';
-      let err = '';
-      const io: CliIO = {
-        out: (text) => (out += text),
-        err: (text) => (err += text),
-        readStdin: () => Promise.resolve(stdin),
+    const run = (...args: string[]): Promise<CliRun> =>
+      runTreff(args, {
+        stdin,
         runtimeOptions: {
           log: silentLogger(),
           hasher: testHasher,
           accountHasher: testAccountHasher,
           ...(database.pgSchema ? { pgSchema: database.pgSchema } : {}),
         },
-      };
-      const code = await runCli(args, io);
-      return { code, out, err };
-    };
+      });
 
     beforeEach(async () => {
       dir = await mkdtemp(join(tmpdir(), 'treff-cli-'));
@@ -231,32 +218,21 @@ describe('treff config and help', () => {
   test('services render writes the daemon files and refuses to overwrite foreign ones', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'treff-cli-'));
     try {
-      const io: CliIO = { out: () => {}, err: () => {}, readStdin: () => Promise.resolve('') };
-      assert.equal(
-        await runCli(['services', 'render', '--config', EXAMPLE_CONFIG, '--out', dir], io),
-        0,
-      );
+      const render = (...flags: string[]) =>
+        runTreff(['services', 'render', ...flags, '--config', EXAMPLE_CONFIG, '--out', dir]);
+      assert.equal((await render()).code, 0);
       assert.match(
         await readFile(join(dir, 'etc/ssh/sshd_config.d/treff.conf'), 'utf8'),
         /^AllowGroups treff-shell sudo$/m,
       );
       await writeFile(join(dir, 'etc/nsswitch.conf'), 'passwd: files\n');
-      let err = '';
-      assert.equal(
-        await runCli(['services', 'render', '--config', EXAMPLE_CONFIG, '--out', dir], {
-          ...io,
-          err: (text) => (err += text),
-        }),
-        1,
+      const refused = await render();
+      assert.equal(refused.code, 1);
+      assert.match(
+        refused.err,
+        /rerun with --force[\s\S]*etc\/nsswitch\.conf: not written by treff/,
       );
-      assert.match(err, /rerun with --force[\s\S]*etc\/nsswitch\.conf: not written by treff/);
-      assert.equal(
-        await runCli(
-          ['services', 'render', '--force', '--config', EXAMPLE_CONFIG, '--out', dir],
-          io,
-        ),
-        0,
-      );
+      assert.equal((await render('--force')).code, 0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -272,13 +248,8 @@ describe('treff config and help', () => {
           .replace('history: 10', 'history: 10.5')
           .replace('port: 3478', 'port: 99999'),
       );
-      let err = '';
-      const io: CliIO = {
-        out: () => {},
-        err: (text) => (err += text),
-        readStdin: () => Promise.resolve(''),
-      };
-      assert.equal(await runCli(['config', 'check', file], io), 1);
+      const { code, err } = await runTreff(['config', 'check', file]);
+      assert.equal(code, 1);
       assert.equal(
         err,
         `treff: ${file} has problems\n  services.jitsi.stun.port: must be at most 65535\n  services.xmpp.muc.history: expected a whole number\n`,

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { serve } from '@hono/node-server';
 import { EXAMPLE_CONFIG, testAccountHasher, testHasher } from '../../test/support/app.ts';
+import { runTreff } from '../../test/support/cli.ts';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../../test/support/db.ts';
 import { DOMAIN, makeKey, withWks } from '../../test/support/keys.ts';
 import { createApp, createRuntime } from '../app.ts';
-import { runCli, type CliIO } from '../cli.ts';
 import { loadConfig } from '../core/config/load.ts';
 import { silentLogger } from '../core/log.ts';
 
@@ -27,18 +27,8 @@ for (const dialect of TEST_DIALECTS) {
       accountHasher: testAccountHasher,
       ...(database.pgSchema ? { pgSchema: database.pgSchema } : {}),
     });
-    const run = async (...args: string[]) => {
-      let out = '';
-      let err = '';
-      const io: CliIO = {
-        out: (text) => (out += text),
-        err: (text) => (err += text),
-        readStdin: () => Promise.resolve(''),
-        runtimeOptions: runtimeOptions(),
-      };
-      const code = await runCli([...args, '--config', config], io);
-      return { code, out, err };
-    };
+    const run = (...args: string[]) =>
+      runTreff([...args, '--config', config], { runtimeOptions: runtimeOptions() });
 
     beforeEach(async () => {
       dir = await mkdtemp(join(tmpdir(), 'treff-keys-cli-'));

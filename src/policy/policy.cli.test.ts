@@ -4,16 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { EXAMPLE_CONFIG, testHasher } from '../../test/support/app.ts';
+import { runTreff, type CliRun } from '../../test/support/cli.ts';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../../test/support/db.ts';
-import { runCli, type CliIO } from '../cli.ts';
 import { manualClock } from '../core/clock.ts';
 import { silentLogger } from '../core/log.ts';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`treff policy (${dialect})`, () => {
@@ -21,23 +15,15 @@ for (const dialect of TEST_DIALECTS) {
     let config: string;
     let database: TestDatabase;
     const clock = manualClock('2026-03-01T10:00:00.000Z');
-    const run = async (...args: string[]): Promise<Run> => {
-      let out = '';
-      let err = '';
-      const io: CliIO = {
-        out: (text) => (out += text),
-        err: (text) => (err += text),
-        readStdin: () => Promise.resolve(''),
+    const run = (...args: string[]): Promise<CliRun> =>
+      runTreff(args, {
         runtimeOptions: {
           log: silentLogger(),
           hasher: testHasher,
           clock,
           ...(database.pgSchema ? { pgSchema: database.pgSchema } : {}),
         },
-      };
-      const code = await runCli(args, io);
-      return { code, out, err };
-    };
+      });
 
     beforeEach(async () => {
       dir = await mkdtemp(join(tmpdir(), 'treff-policy-cli-'));

@@ -5,22 +5,12 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_CONFIG } from '../../test/support/app.ts';
-import { runCli, type CliIO } from '../cli.ts';
+import { runTreff } from '../../test/support/cli.ts';
 import { lastlogRecords, lastlogRecord, LASTLOG_SIZE } from './parse/utmp.ts';
 
 const DEBIAN = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'debian-defaults');
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    readStdin: () => Promise.resolve(''),
-  };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const run = (...args: string[]) => runTreff(args);
 
 describe('treff doctor and treff services scrub-lastlog', () => {
   let dir: string;

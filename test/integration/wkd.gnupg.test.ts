@@ -15,7 +15,7 @@ import {
   type GnupgHome,
 } from '../support/gnupg.ts';
 import { DOMAIN, memberWithAccount } from '../support/keys.ts';
-import { runCli, type CliIO } from '../../src/cli.ts';
+import { runTreff } from '../support/cli.ts';
 import { listKeys, wkdHashOfAddress } from '../../src/keys/index.ts';
 import { checkKey } from '../../src/keys/key-policy.ts';
 import { listAuditForMember } from '../../src/core/audit/index.ts';
@@ -162,25 +162,15 @@ describe('WKD and real GnuPG', { skip }, () => {
       after(() => t.close());
 
       const publish = async (file: string) => {
-        let out = '';
-        let err = '';
-        const io: CliIO = {
-          out: (text) => (out += text),
-          err: (text) => (err += text),
-          readStdin: () => Promise.resolve(''),
-          runtimeOptions: {
-            log: silentLogger(),
-            ...(t.deps.pgSchema ? { pgSchema: t.deps.pgSchema } : {}),
-          },
-        };
         // The command opens the test's database, as an admin's would open the club's.
         process.env['TREFF_DATABASE_URL'] = t.deps.config.database.url;
         try {
-          const code = await runCli(
-            ['keys', 'publish', ADA, file, '--config', t.deps.config.file],
-            io,
-          );
-          return { code, out, err };
+          return await runTreff(['keys', 'publish', ADA, file, '--config', t.deps.config.file], {
+            runtimeOptions: {
+              log: silentLogger(),
+              ...(t.deps.pgSchema ? { pgSchema: t.deps.pgSchema } : {}),
+            },
+          });
         } finally {
           delete process.env['TREFF_DATABASE_URL'];
         }
