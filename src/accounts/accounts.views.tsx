@@ -1,5 +1,13 @@
 import type { FieldIssue } from '../core/errors.ts';
-import { CsrfField, Flash, IssueList, Layout, type PageContext } from '../core/http/layout.tsx';
+import {
+  ConfirmedActionForm,
+  CsrfField,
+  Flash,
+  IssueList,
+  Layout,
+  Notices,
+  type PageContext,
+} from '../core/http/layout.tsx';
 import { formatDate } from '../core/i18n/index.ts';
 import type { Account } from './accounts.repo.ts';
 
@@ -73,12 +81,7 @@ export function AccountsAdminPage(props: {
   return (
     <Layout page={page} title={t('accounts.title')}>
       <h1>{t('accounts.title')}</h1>
-      {props.notice && <Flash>{props.notice}</Flash>}
-      {props.issues && props.issues.length > 0 && (
-        <Flash kind="error">
-          <IssueList issues={props.issues} />
-        </Flash>
-      )}
+      <Notices notice={props.notice} issues={props.issues} />
       <table>
         <thead>
           <tr>
@@ -157,16 +160,12 @@ export function AccountsAdminPage(props: {
                     secondary
                   />
                 )}
-                <form method="post" action={`/admin/accounts/${account.id}/delete`}>
-                  <CsrfField token={page.csrfToken} />
-                  <label>
-                    <input type="checkbox" name="confirm" value="yes" required />{' '}
-                    {t('accounts.deleteConfirm')}
-                  </label>
-                  <button type="submit" class="secondary">
-                    {t('accounts.delete')}
-                  </button>
-                </form>
+                <ConfirmedActionForm
+                  action={`/admin/accounts/${account.id}/delete`}
+                  csrfToken={page.csrfToken}
+                  confirmLabel={t('accounts.deleteConfirm')}
+                  submitLabel={t('accounts.delete')}
+                />
               </td>
             </tr>
           ))}
@@ -206,12 +205,7 @@ export function MyAccountPage(props: {
   return (
     <Layout page={page} title={t('myAccount.title')}>
       <h1>{t('myAccount.title')}</h1>
-      {props.notice && <Flash>{props.notice}</Flash>}
-      {props.issues && props.issues.length > 0 && (
-        <Flash kind="error">
-          <IssueList issues={props.issues} />
-        </Flash>
-      )}
+      <Notices notice={props.notice} issues={props.issues} />
       {!account && props.canRequest && (
         <form method="post" action="/me/account/request">
           <CsrfField token={page.csrfToken} />

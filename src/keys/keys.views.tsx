@@ -1,27 +1,17 @@
 import type { FieldIssue } from '../core/errors.ts';
-import { CsrfField, Flash, IssueList, Layout, type PageContext } from '../core/http/layout.tsx';
+import {
+  ConfirmedActionForm,
+  CsrfField,
+  Layout,
+  Notices,
+  type PageContext,
+} from '../core/http/layout.tsx';
 import { formatDate } from '../core/i18n/index.ts';
 import type { KeyListEntry, WkdKey } from './keys.service.ts';
 
 /** A fingerprint in groups of four, as gpg prints it. */
 export function groupedFingerprint(fingerprint: string): string {
   return (fingerprint.match(/.{1,4}/g) ?? []).join(' ');
-}
-
-function Messages(props: {
-  notice?: string | undefined;
-  issues?: readonly FieldIssue[] | undefined;
-}) {
-  return (
-    <>
-      {props.notice && <Flash>{props.notice}</Flash>}
-      {props.issues && props.issues.length > 0 && (
-        <Flash kind="error">
-          <IssueList issues={props.issues} />
-        </Flash>
-      )}
-    </>
-  );
 }
 
 function Expiry(props: { page: PageContext; keyExpiresAt: string | null }) {
@@ -132,7 +122,7 @@ export function MyKeyPage(props: {
   return (
     <Layout page={page} title={t('keys.my.title')}>
       <h1>{t('keys.my.title')}</h1>
-      <Messages notice={props.notice} issues={props.issues} />
+      <Notices notice={props.notice} issues={props.issues} />
       {!address && (
         <p>
           {t('keys.my.noAddress')} <a href="/me/account">{t('portal.account')}</a>
@@ -158,16 +148,12 @@ export function MyKeyPage(props: {
                   <Expiry page={page} keyExpiresAt={published.keyExpiresAt} />
                 </dd>
               </dl>
-              <form method="post" action="/me/keys/remove">
-                <CsrfField token={page.csrfToken} />
-                <label>
-                  <input type="checkbox" name="confirm" value="yes" required />{' '}
-                  {t('keys.my.removeConfirm')}
-                </label>
-                <button type="submit" class="secondary">
-                  {t('keys.my.remove')}
-                </button>
-              </form>
+              <ConfirmedActionForm
+                action="/me/keys/remove"
+                csrfToken={page.csrfToken}
+                confirmLabel={t('keys.my.removeConfirm')}
+                submitLabel={t('keys.my.remove')}
+              />
             </section>
           )}
           {pending && (
@@ -215,7 +201,7 @@ export function KeysAdminPage(props: {
   return (
     <Layout page={page} title={t('keys.admin.title')}>
       <h1>{t('keys.admin.title')}</h1>
-      <Messages notice={props.notice} issues={props.issues} />
+      <Notices notice={props.notice} issues={props.issues} />
       {props.entries.length === 0 ? (
         <p>{t('keys.admin.none')}</p>
       ) : (
@@ -248,16 +234,12 @@ export function KeysAdminPage(props: {
                   <Expiry page={page} keyExpiresAt={key.keyExpiresAt} />
                 </td>
                 <td>
-                  <form method="post" action={`/admin/keys/${key.id}/remove`}>
-                    <CsrfField token={page.csrfToken} />
-                    <label>
-                      <input type="checkbox" name="confirm" value="yes" required />{' '}
-                      {t('keys.admin.removeConfirm')}
-                    </label>
-                    <button type="submit" class="secondary">
-                      {t('keys.admin.remove')}
-                    </button>
-                  </form>
+                  <ConfirmedActionForm
+                    action={`/admin/keys/${key.id}/remove`}
+                    csrfToken={page.csrfToken}
+                    confirmLabel={t('keys.admin.removeConfirm')}
+                    submitLabel={t('keys.admin.remove')}
+                  />
                 </td>
               </tr>
             ))}

@@ -19,6 +19,29 @@ export function CsrfField(props: { token: string }) {
   return <input type="hidden" name={CSRF_FIELD} value={props.token} />;
 }
 
+/**
+ * A form for an action that cannot be undone (removing, deleting): it posts only with the
+ * `confirm` box ticked, and the route checks `confirm=yes` again.
+ */
+export function ConfirmedActionForm(props: {
+  action: string;
+  csrfToken: string;
+  confirmLabel: string;
+  submitLabel: string;
+}) {
+  return (
+    <form method="post" action={props.action}>
+      <CsrfField token={props.csrfToken} />
+      <label>
+        <input type="checkbox" name="confirm" value="yes" required /> {props.confirmLabel}
+      </label>
+      <button type="submit" class="secondary">
+        {props.submitLabel}
+      </button>
+    </form>
+  );
+}
+
 /** A message shown at the top of the page. */
 export function Flash(props: { kind?: 'info' | 'error'; children: Child }) {
   return (
@@ -28,6 +51,23 @@ export function Flash(props: { kind?: 'info' | 'error'; children: Child }) {
     >
       {props.children}
     </div>
+  );
+}
+
+/** A page's notice after an action, and the problems that stopped one. */
+export function Notices(props: {
+  notice?: string | undefined;
+  issues?: readonly { path: string; message: string }[] | undefined;
+}) {
+  return (
+    <>
+      {props.notice && <Flash>{props.notice}</Flash>}
+      {props.issues && props.issues.length > 0 && (
+        <Flash kind="error">
+          <IssueList issues={props.issues} />
+        </Flash>
+      )}
+    </>
   );
 }
 
