@@ -6,7 +6,8 @@ import type { RenderedFile } from '../../src/services/index.ts';
 import {
   acceptsConnections,
   freePort,
-  spawnDaemon,
+  selfSignedCertificate,
+  spawnInPrivateNamespace,
   systemUser,
   waitFor,
   type Daemon,
@@ -58,21 +59,7 @@ export async function startAccountStack(
       .replaceAll('/var/lib/treff/', `${at('var/lib/treff')}/`)
       .replaceAll('/var/spool/postfix/', `${join(dir, 'pfq')}/`);
 
-  await exec('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ed25519',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=localhost',
-    '-keyout',
-    join(dir, 'key.pem'),
-    '-out',
-    join(dir, 'cert.pem'),
-  ]);
+  await selfSignedCertificate(dir);
   await chmod(join(dir, 'key.pem'), 0o640);
   await exec('ssh-keygen', [
     '-q',
@@ -189,17 +176,7 @@ trap 'kill $pids 2>/dev/null; exit 0' TERM INT
 wait
 `;
   await writeFile(join(dir, 'start.sh'), script, { mode: 0o755 });
-  const daemon: Daemon = spawnDaemon('/usr/bin/unshare', [
-    '--mount',
-    '--propagation',
-    'private',
-    '--pid',
-    '--mount-proc',
-    '--fork',
-    '--kill-child=SIGTERM',
-    '/bin/sh',
-    join(dir, 'start.sh'),
-  ]);
+  const daemon: Daemon = spawnInPrivateNamespace(join(dir, 'start.sh'));
 
   const logs = async () => {
     const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => '');

@@ -7,7 +7,7 @@ import {
   makeTempDir,
   removeAtExit,
   removeDir,
-  spawnDaemon,
+  spawnInPrivateNamespace,
   waitFor,
   type Daemon,
 } from './daemons.ts';
@@ -66,17 +66,7 @@ pid=$!
 wait $pid
 `;
   await writeFile(join(dir, 'start.sh'), script, { mode: 0o755 });
-  const daemon: Daemon = spawnDaemon('/usr/bin/unshare', [
-    '--mount',
-    '--propagation',
-    'private',
-    '--pid',
-    '--mount-proc',
-    '--fork',
-    '--kill-child=SIGTERM',
-    '/bin/sh',
-    join(dir, 'start.sh'),
-  ]);
+  const daemon: Daemon = spawnInPrivateNamespace(join(dir, 'start.sh'));
   const stop = () => daemon.stop();
   const remove = async () => {
     await daemon.stop();

@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 
 /**
  * Helpers for integration tests that run real daemons (Prosody, Dovecot, …) on loopback: temp
@@ -178,4 +179,49 @@ export async function removeDir(dir: string): Promise<void> {
 export function removeAtExit(dir: string): void {
   installExitHook();
   dirsToRemove.add(dir);
+}
+
+/**
+ * A self-signed certificate for `localhost` (Ed25519, two days), written as `cert.pem` and
+ * `key.pem` into `dir`, for daemons that must speak TLS on loopback.
+ */
+export async function selfSignedCertificate(
+  dir: string,
+): Promise<{ certificate: string; key: string }> {
+  const certificate = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ed25519',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    key,
+    '-out',
+    certificate,
+  ]);
+  return { certificate, key };
+}
+
+/**
+ * Runs the shell script `script` in its own mount and PID namespace, so it can bind-mount over
+ * system paths for its daemons and everything it started ends with it.
+ */
+export function spawnInPrivateNamespace(script: string): Daemon {
+  return spawnDaemon('/usr/bin/unshare', [
+    '--mount',
+    '--propagation',
+    'private',
+    '--pid',
+    '--mount-proc',
+    '--fork',
+    '--kill-child=SIGTERM',
+    '/bin/sh',
+    script,
+  ]);
 }

@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   acceptsConnections,
   freePort,
   makeTempDir,
   removeAtExit,
   removeDir,
+  selfSignedCertificate,
   spawnDaemon,
   waitFor,
 } from './daemons.ts';
-
-const exec = promisify(execFile);
 
 /**
  * The real nginx (Debian package "nginx", 1.22) for integration tests: one process in the
@@ -44,23 +41,7 @@ export async function startNginx(
 ): Promise<Nginx> {
   const dir = await makeTempDir('treff-nginx');
   removeAtExit(dir);
-  const certificate = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  await exec('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ed25519',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=localhost',
-    '-keyout',
-    key,
-    '-out',
-    certificate,
-  ]);
+  const { certificate, key } = await selfSignedCertificate(dir);
   const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => '');
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
