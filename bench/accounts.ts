@@ -8,7 +8,6 @@
  * 2. the internal XMPP password check of `dist/main.js serve` (its own process) over HTTP, next
  *    to the bare yescrypt check in this process: the endpoint's overhead beyond the hash.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,9 +21,8 @@ import { parseConfig } from '../src/core/config/load.ts';
 import { newId } from '../src/core/ids.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { importMembers } from '../src/members/index.ts';
-import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
-import { SERVER_NODE_FLAGS } from '../src/core/node-flags.ts';
-import { freePort, latencySummary, percentile } from './support.ts';
+import { EXAMPLE_CONFIG } from '../test/support/app.ts';
+import { freePort, latencySummary, percentile, startTreff } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -119,31 +117,8 @@ for (let i = 0; i < REQUESTS; i++) {
 console.log(`bare yescrypt check (cost 6) in this process: ${latencySummary(hashTimes)}`);
 await runtime.close();
 
-const server = spawn(
-  process.execPath,
-  [
-    ...SERVER_NODE_FLAGS,
-    join(ROOT, 'dist', 'main.js'),
-    'serve',
-    '--config',
-    file,
-    '--internal-port',
-    String(internalPort),
-  ],
-  {
-    env: { ...process.env, TREFF_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
+const server = await startTreff(['--config', file, '--internal-port', String(internalPort)]);
 try {
-  await new Promise<void>((resolve, reject) => {
-    server.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listens on')) resolve();
-    });
-    server.once('exit', (code) => {
-      reject(new Error(`server exited with ${code}`));
-    });
-  });
   const secret = xmppAuthSecret(await readFile(config.paths.secretFile));
   const check = async (username: string) => {
     const begin = performance.now();

@@ -12,7 +12,6 @@
  *
  * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL instead of a fresh SQLite file.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,9 +25,8 @@ import { parseConfig } from '../src/core/config/load.ts';
 import { newId } from '../src/core/ids.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { importMembers } from '../src/members/index.ts';
-import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
-import { SERVER_NODE_FLAGS } from '../src/core/node-flags.ts';
-import { freePort, percentile } from './support.ts';
+import { EXAMPLE_CONFIG } from '../test/support/app.ts';
+import { freePort, percentile, startTreff } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -205,28 +203,8 @@ const password = 'benchmark-password-1';
 await createUser(runtime, CLI_ACTOR, { username: 'bench', password, roles: ['board'] });
 await runtime.close();
 
-// The flags the `treff` executable runs with; BENCH_NODE_OPTIONS='' for Node's defaults.
-const nodeFlags = (process.env['BENCH_NODE_OPTIONS'] ?? SERVER_NODE_FLAGS.join(' '))
-  .split(' ')
-  .filter(Boolean);
-console.log(`server: node ${nodeFlags.join(' ')} dist/main.js serve`);
-const server = spawn(
-  process.execPath,
-  [...nodeFlags, join(ROOT, 'dist', 'main.js'), 'serve', '--config', file],
-  {
-    env: { ...env, TREFF_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
+const server = await startTreff(['--config', file], env);
 try {
-  await new Promise<void>((resolve, reject) => {
-    server.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listens on')) resolve();
-    });
-    server.once('exit', (code) => {
-      reject(new Error(`server exited with ${code}`));
-    });
-  });
   const base = `http://127.0.0.1:${port}`;
   const pid = server.pid ?? 0;
   await idleRss(pid, 'start', [3, 15, 30, 60]);

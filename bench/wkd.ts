@@ -28,9 +28,8 @@ import { parseConfig } from '../src/core/config/load.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { listKeys, policyText, publishKeyDirectly } from '../src/keys/index.ts';
 import { importMembers } from '../src/members/index.ts';
-import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
-import { SERVER_NODE_FLAGS } from '../src/core/node-flags.ts';
-import { freePort } from './support.ts';
+import { EXAMPLE_CONFIG } from '../test/support/app.ts';
+import { freePort, startTreff } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -185,23 +184,13 @@ http {
     },
   );
   children.push(nginx);
-  // The flags the `treff` executable runs with; BENCH_NODE_OPTIONS='' for Node's defaults.
-  const nodeFlags = (process.env['BENCH_NODE_OPTIONS'] ?? SERVER_NODE_FLAGS.join(' '))
-    .split(' ')
-    .filter(Boolean);
-  console.log(`treff: node ${nodeFlags.join(' ')} dist/main.js serve`);
-  const treff = spawn(
-    process.execPath,
-    [...nodeFlags, join(ROOT, 'dist', 'main.js'), 'serve', '--config', file],
-    { env: { ...process.env, TREFF_LOG_LEVEL: 'warn' }, stdio: 'ignore' },
-  );
+  const treff = await startTreff(['--config', file]);
   children.push(treff);
   const servers = {
     nginx: `http://127.0.0.1:${nginxPort}`,
     treff: `http://127.0.0.1:${treffPort}`,
   };
   await waitForHttp(`${servers.nginx}/.well-known/openpgpkey/policy`);
-  await waitForHttp(`${servers.treff}/.well-known/openpgpkey/policy`);
 
   // 4. Same answers, then load.
   for (const path of paths) {

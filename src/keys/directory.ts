@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../core/deps.ts';
-import { listAccounts, accountAddresses } from '../accounts/index.ts';
-import { clubToday, hasLeft, listMembersByIds } from '../members/index.ts';
 import { listPublishedKeys, publishedStamp } from './keys.repo.ts';
+import { ownerCheck } from './owners.ts';
 import { loadSubmissionPublicKey } from './submission-key.ts';
 import { keyHeaders } from './wkd.routes.ts';
-import { normaliseAddress, wkdHashOfAddress } from './zbase32.ts';
+import { wkdHashOfAddress } from './zbase32.ts';
 
 /**
  * The Web Key Directory as the HTTP routes see it: a map from WKD hash to the published key,
@@ -67,24 +66,9 @@ async function build(
   const map = new Map<string, DirectoryEntry>();
   const keys = await listPublishedKeys(deps.db);
   if (keys.length > 0) {
-    const today = clubToday(deps);
-    const members = await listMembersByIds(
-      deps,
-      keys.map((key) => key.memberId),
-    );
-    const accounts = new Map((await listAccounts(deps.db)).map((a) => [a.memberId, a]));
+    const ownerProblem = await ownerCheck(deps, keys);
     for (const key of keys) {
-      const member = members.get(key.memberId);
-      const account = accounts.get(key.memberId);
-      const address = account ? accountAddresses(deps.config, account.username).mail : null;
-      const servable =
-        member !== undefined &&
-        member.restrictedAt === null &&
-        !hasLeft(member, today) &&
-        account?.status === 'active' &&
-        address !== null &&
-        normaliseAddress(address) === key.address;
-      if (servable) map.set(key.hash, entryOf(key.key, key.keyExpiresAt));
+      if (ownerProblem(key) === null) map.set(key.hash, entryOf(key.key, key.keyExpiresAt));
     }
   }
   const submission = await loadSubmissionPublicKey(deps);

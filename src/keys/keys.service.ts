@@ -10,11 +10,9 @@ import { accountAddresses, getAccountByUsername, listAccounts } from '../account
 import {
   clubToday,
   getMember,
-  hasLeft,
   listMembersByIds,
   MEMBER_FIELDS,
   updateMember,
-  type Member,
 } from '../members/index.ts';
 import { checkKey, isKeyError, KeyError, recheckStoredKey, type CheckedKey } from './key-policy.ts';
 import { encryptText, readBinaryKey } from './pgp.ts';
@@ -34,6 +32,7 @@ import {
   type WkdKey,
 } from './keys.repo.ts';
 import { normaliseAddress, splitAddress, wkdHashOfAddress, zbase32 } from './zbase32.ts';
+import { isActiveMember, ownerCheck } from './owners.ts';
 
 export type { WkdKey, KeySource };
 
@@ -58,10 +57,6 @@ export function wkdSettings(
  */
 export function newNonce(): string {
   return zbase32(randomBytes(20));
-}
-
-function isActiveMember(member: Member, today: string): boolean {
-  return member.restrictedAt === null && !hasLeft(member, today);
 }
 
 /**
@@ -581,7 +576,6 @@ export async function removeStaleKeys(
 ): Promise<StaleKeysReport> {
   const dryRun = options.dryRun === true;
   const now = deps.clock.now();
-  const today = clubToday(deps);
   const report: StaleKeysReport = {
     dryRun,
     removed: { member_left: 0, account_inactive: 0, expired: 0, revoked: 0, invalid: 0 },
@@ -589,20 +583,10 @@ export async function removeStaleKeys(
     oldestKeptAt: null,
   };
   const keys = await listPublishedKeys(deps.db);
-  const members = await listMembersByIds(
-    deps,
-    keys.map((key) => key.memberId),
-  );
-  const accounts = new Map((await listAccounts(deps.db)).map((a) => [a.memberId, a]));
+  const ownerProblem = await ownerCheck(deps, keys);
   for (const key of keys) {
-    const member = members.get(key.memberId);
-    const account = accounts.get(key.memberId);
-    const address = account ? accountAddresses(deps.config, account.username).mail : null;
-    let reason: keyof StaleKeysReport['removed'] | null = null;
-    if (!member || !isActiveMember(member, today)) reason = 'member_left';
-    else if (account?.status !== 'active' || !address || normaliseAddress(address) !== key.address)
-      reason = 'account_inactive';
-    else {
+    let reason: keyof StaleKeysReport['removed'] | null = ownerProblem(key);
+    if (!reason) {
       const problem = await recheckStoredKey(key.key, key.address, now);
       if (problem === 'key_expired' || problem === 'key_no_encryption') reason = 'expired';
       else if (problem === 'key_revoked' || problem === 'key_uid_invalid') reason = 'revoked';
