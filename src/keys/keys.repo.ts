@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../core/db/database.ts';
 import type { WkdKeysTable } from '../core/db/schema.ts';
 import { toNumber } from '../core/db/dialect.ts';
@@ -60,6 +60,31 @@ export interface NewKeyRow {
   at: string;
 }
 
+/** Inserts `row` in the state `lifecycle` gives it. */
+async function insertRow(
+  db: Db,
+  row: NewKeyRow,
+  lifecycle: Pick<Insertable<WkdKeysTable>, 'state' | 'nonce_hash' | 'expires_at' | 'published_at'>,
+): Promise<void> {
+  await db
+    .insertInto('wkd_keys')
+    .values({
+      id: row.id,
+      member_id: row.memberId,
+      address: row.address,
+      wkd_hash: row.hash,
+      fingerprint: row.fingerprint,
+      key_data: Buffer.from(row.key).toString('base64'),
+      key_expires_at: row.keyExpiresAt,
+      source: row.source,
+      attempts: 0,
+      created_at: row.at,
+      updated_at: row.at,
+      ...lifecycle,
+    })
+    .execute();
+}
+
 /**
  * Stores a pending publication, replacing an earlier pending one of the same address (a new
  * request makes the older code worthless). Call inside a transaction.
@@ -73,26 +98,12 @@ export async function replacePending(
     .where('address', '=', row.address)
     .where('state', '=', 'pending')
     .execute();
-  await db
-    .insertInto('wkd_keys')
-    .values({
-      id: row.id,
-      member_id: row.memberId,
-      address: row.address,
-      wkd_hash: row.hash,
-      state: 'pending',
-      fingerprint: row.fingerprint,
-      key_data: Buffer.from(row.key).toString('base64'),
-      key_expires_at: row.keyExpiresAt,
-      source: row.source,
-      nonce_hash: row.nonceHash,
-      attempts: 0,
-      created_at: row.at,
-      expires_at: row.expiresAt,
-      published_at: null,
-      updated_at: row.at,
-    })
-    .execute();
+  await insertRow(db, row, {
+    state: 'pending',
+    nonce_hash: row.nonceHash,
+    expires_at: row.expiresAt,
+    published_at: null,
+  });
 }
 
 /**
@@ -107,26 +118,12 @@ export async function publishRow(db: Db, row: NewKeyRow): Promise<string | undef
     .where('state', '=', 'published')
     .executeTakeFirst();
   if (previous) await db.deleteFrom('wkd_keys').where('id', '=', previous.id).execute();
-  await db
-    .insertInto('wkd_keys')
-    .values({
-      id: row.id,
-      member_id: row.memberId,
-      address: row.address,
-      wkd_hash: row.hash,
-      state: 'published',
-      fingerprint: row.fingerprint,
-      key_data: Buffer.from(row.key).toString('base64'),
-      key_expires_at: row.keyExpiresAt,
-      source: row.source,
-      nonce_hash: null,
-      attempts: 0,
-      created_at: row.at,
-      expires_at: null,
-      published_at: row.at,
-      updated_at: row.at,
-    })
-    .execute();
+  await insertRow(db, row, {
+    state: 'published',
+    nonce_hash: null,
+    expires_at: null,
+    published_at: row.at,
+  });
   return previous?.id;
 }
 
