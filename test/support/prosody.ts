@@ -12,6 +12,7 @@ import {
   spawnDaemon,
   systemUser,
   waitFor,
+  type Daemon,
 } from './daemons.ts';
 import { requireTool } from './integration.ts';
 
@@ -147,6 +148,54 @@ async function runProsodyctl(
 }
 
 /**
+ * Runs Prosody on `configFile` (written for `port`, in `dir`) and waits until its c2s listener on
+ * 127.0.0.1:`port` accepts connections. Returns null, with Prosody stopped, when another process
+ * took the port (Prosody logs "Failed to open server port" and keeps running), so the caller
+ * tries a new one. On any other failure it stops Prosody, removes `dir` and throws with the log:
+ * `readLog` where Prosody logs to a file, else its output.
+ */
+export async function launchProsody(options: {
+  configFile: string;
+  dir: string;
+  port: number;
+  readLog?: () => Promise<string>;
+  timeoutMs?: number;
+}): Promise<Daemon | null> {
+  const { configFile, dir, port } = options;
+  const daemon = spawnDaemon(PROSODY, ['-F', '--config', configFile], {
+    user: 'prosody',
+    cwd: dir,
+  });
+  const readLog = options.readLog ?? (() => Promise.resolve(daemon.output()));
+  const listening = `Activated service 'c2s' on [127.0.0.1]:${port}`;
+  let state: 'up' | 'port-taken';
+  try {
+    state = await waitFor(
+      `Prosody to listen on 127.0.0.1:${port}`,
+      async () => {
+        if (daemon.exited()) throw new Error('Prosody exited during start-up');
+        const log = await readLog();
+        if (log.includes('Failed to open server port')) return 'port-taken';
+        if (log.includes(listening) && (await acceptsConnections(port))) return 'up';
+        return undefined;
+      },
+      options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+    );
+  } catch (error) {
+    await daemon.stop();
+    const log = options.readLog ? `\n${(await readLog()).split('\n').slice(-30).join('\n')}` : '';
+    await removeDir(dir);
+    const detail = `${daemon.output().trim()}${log}`;
+    throw new Error(`${(error as Error).message}\n${detail}`, { cause: error });
+  }
+  if (state === 'port-taken') {
+    await daemon.stop();
+    return null;
+  }
+  return daemon;
+}
+
+/**
  * Starts the real Prosody in a fresh temp dir and waits until its c2s port accepts
  * connections. The module files of integrations/prosody/ are copied into the temp dir
  * (`plugin_paths`), so the prosody user need not be able to read the checkout. As root,
@@ -189,37 +238,15 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       const { uid, gid } = systemUser('prosody');
       await chown(logFile, uid, gid);
     }
-    const daemon = spawnDaemon(PROSODY, ['-F', '--config', configFile], {
-      user: 'prosody',
-      cwd: dir,
+    const daemon = await launchProsody({
+      configFile,
+      dir,
+      port,
+      readLog,
+      timeoutMs: options.startTimeoutMs ?? 15_000,
     });
-    const listening = `Activated service 'c2s' on [127.0.0.1]:${port}`;
-    let state: 'up' | 'port-taken';
-    try {
-      state = await waitFor(
-        `Prosody to listen on 127.0.0.1:${port}`,
-        async () => {
-          if (daemon.exited()) throw new Error('Prosody exited during start-up');
-          const log = await readLog();
-          if (log.includes('Failed to open server port')) return 'port-taken';
-          if (log.includes(listening) && (await acceptsConnections(port))) return 'up';
-          return undefined;
-        },
-        { timeoutMs: options.startTimeoutMs ?? 15_000 },
-      );
-    } catch (error) {
-      await daemon.stop();
-      const log = await readLog();
-      await removeDir(dir);
-      const detail = `${daemon.output().trim()}\n${log.split('\n').slice(-30).join('\n')}`;
-      throw new Error(`${(error as Error).message}\n${detail}`, { cause: error });
-    }
-    if (state === 'port-taken' && attempt < 5) {
-      await daemon.stop();
-      continue;
-    }
-    if (state === 'port-taken') {
-      await daemon.stop();
+    if (!daemon && attempt < 5) continue;
+    if (!daemon) {
       const failed = (await readLog()).split('\n').find((line) => line.includes('Failed to open'));
       await removeDir(dir);
       throw new Error(`Prosody could not open its ports in 5 attempts: ${failed ?? ''}`);

@@ -2,17 +2,8 @@ import { execFile } from 'node:child_process';
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  acceptsConnections,
-  freePort,
-  makeTempDir,
-  removeAtExit,
-  removeDir,
-  spawnDaemon,
-  systemUser,
-  waitFor,
-} from './daemons.ts';
-import { luaString, PROSODY, PROSODYCTL } from './prosody.ts';
+import { freePort, makeTempDir, removeAtExit, removeDir, systemUser } from './daemons.ts';
+import { launchProsody, luaString, PROSODYCTL } from './prosody.ts';
 
 const exec = promisify(execFile);
 
@@ -129,28 +120,8 @@ export async function startRenderedProsody(
         ]);
       }
     }
-    const daemon = spawnDaemon(PROSODY, ['-F', '--config', configFile], {
-      user: 'prosody',
-      cwd: dir,
-    });
-    const listening = `Activated service 'c2s' on [127.0.0.1]:${port}`;
-    let state: 'up' | 'port-taken';
-    try {
-      state = await waitFor(`Prosody on 127.0.0.1:${port}`, async () => {
-        if (daemon.exited()) throw new Error('Prosody exited during start-up');
-        const log = daemon.output();
-        if (log.includes('Failed to open server port')) return 'port-taken';
-        if (log.includes(listening) && (await acceptsConnections(port))) return 'up';
-        return undefined;
-      });
-    } catch (error) {
-      await daemon.stop();
-      const detail = daemon.output();
-      await removeDir(dir);
-      throw new Error(`${(error as Error).message}\n${detail}`, { cause: error });
-    }
-    if (state === 'port-taken') {
-      await daemon.stop();
+    const daemon = await launchProsody({ configFile, dir, port });
+    if (!daemon) {
       if (attempt < 5) continue;
       await removeDir(dir);
       throw new Error('Prosody could not open its ports in 5 attempts');
