@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { addUser, createTestApp, memberInput, type TestApp } from '../../test/support/app.ts';
-import { TestClient } from '../../test/support/client.ts';
+import { memberPortalClient, TestClient } from '../../test/support/client.ts';
 import { TEST_DIALECTS } from '../../test/support/db.ts';
 import { CLI_ACTOR } from '../core/audit/index.ts';
 import { bookPayment, createMember, setFee, type Member } from '../members/index.ts';
 import type { AccessReport } from './access.service.ts';
-
-async function memberClient(t: TestApp, email: string): Promise<TestClient> {
-  const client = new TestClient(t.app);
-  await client.get('/login/member');
-  await client.post('/login/member', { email });
-  const mail = t.mail.sent.findLast((sent) => sent.to === email);
-  const link = /(\/login\/link\/[A-Za-z0-9_-]{43})/.exec(mail?.text ?? '')?.[1] ?? '';
-  await client.get(link);
-  const response = await client.post(link);
-  assert.equal(response.status, 303);
-  await client.get('/me');
-  return client;
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`right of access and the member portal (${dialect})`, () => {
@@ -52,7 +39,7 @@ for (const dialect of TEST_DIALECTS) {
     afterEach(() => t.close());
 
     test('a member sees everything stored about them, as a page and as JSON', async () => {
-      const client = await memberClient(t, 'ada@example.org');
+      const client = await memberPortalClient(t, 'ada@example.org');
       const page = await client.get('/me/data');
       assert.equal(page.status, 200);
       const html = await page.text();
@@ -81,7 +68,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test("a member cannot open another member's page, the registry or its export", async () => {
-      const client = await memberClient(t, 'alan@example.org');
+      const client = await memberPortalClient(t, 'alan@example.org');
       for (const path of [
         `/admin/members/${ada.id}`,
         `/admin/members/${ada.id}/access`,

@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { addUser, createTestApp, memberInput, type TestApp } from '../../test/support/app.ts';
-import { TestClient } from '../../test/support/client.ts';
+import { memberPortalClient, TestClient } from '../../test/support/client.ts';
 import { TEST_DIALECTS } from '../../test/support/db.ts';
 import { CLI_ACTOR } from '../core/audit/index.ts';
 import { createMember } from '../members/index.ts';
 import { findAccountByUsername } from './accounts.repo.ts';
 
 const PASSWORD = 'correct horse battery';
-
-async function portalClient(t: TestApp, email: string): Promise<TestClient> {
-  const client = new TestClient(t.app);
-  await client.get('/login/member');
-  await client.post('/login/member', { email });
-  const link =
-    /(\/login\/link\/[A-Za-z0-9_-]{43})/.exec(
-      t.mail.sent.findLast((m) => m.to === email)?.text ?? '',
-    )?.[1] ?? '';
-  await client.get(link);
-  assert.equal((await client.post(link)).status, 303);
-  await client.get('/me/account');
-  return client;
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`account pages (${dialect})`, () => {
@@ -36,7 +22,7 @@ for (const dialect of TEST_DIALECTS) {
     afterEach(() => t.close());
 
     test('a member requests an account, the admin approves, the member sets the password by link and logs in with it', async () => {
-      const member = await portalClient(t, 'ada@example.org');
+      const member = await memberPortalClient(t, 'ada@example.org', '/me/account');
       const requested = await member.post('/me/account/request', { username: 'ada' });
       assert.match(await requested.text(), /Dein Antrag ist eingegangen/);
       assert.equal((await findAccountByUsername(t.deps.db, 'ada'))?.status, 'requested');
@@ -118,7 +104,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('a member changes the password and SSH keys only of the own account; the board cannot manage accounts', async () => {
-      const member = await portalClient(t, 'ada@example.org');
+      const member = await memberPortalClient(t, 'ada@example.org', '/me/account');
       await admin.get('/admin/accounts');
       await admin.post('/admin/accounts', {
         memberNumber: '42',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { addUser, createTestApp, memberInput, type TestApp } from '../../test/support/app.ts';
-import { TestClient } from '../../test/support/client.ts';
+import { memberPortalClient, TestClient } from '../../test/support/client.ts';
 import { TEST_DIALECTS } from '../../test/support/db.ts';
 import {
   codeIn,
@@ -16,19 +16,6 @@ import { listKeys } from './keys.service.ts';
 import { wkdHash } from './zbase32.ts';
 
 const KEY_URL = `/.well-known/openpgpkey/hu/${wkdHash('ada')}`;
-
-async function portalClient(t: TestApp, email: string): Promise<TestClient> {
-  const client = new TestClient(t.app);
-  await client.get('/login/member');
-  await client.post('/login/member', { email });
-  const link =
-    /(\/login\/link\/[A-Za-z0-9_-]{43})/.exec(
-      t.mail.sent.findLast((m) => m.to === email)?.text ?? '',
-    )?.[1] ?? '';
-  await client.get(link);
-  assert.equal((await client.post(link)).status, 303);
-  return client;
-}
 
 function challengeIn(html: string): string {
   const armored = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/.exec(html)?.[0];
@@ -49,7 +36,7 @@ for (const dialect of TEST_DIALECTS) {
     afterEach(() => t.close());
 
     test('a member uploads a key, decrypts the code, publishes with consent to the fingerprint, and removes it', async () => {
-      const member = await portalClient(t, 'ada@example.org');
+      const member = await memberPortalClient(t, 'ada@example.org');
       const home = await (await member.get('/me')).text();
       assert.match(home, /href="\/me\/keys"/);
       const page = await (await member.get('/me/keys')).text();
@@ -80,7 +67,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('a refused key shows a clear message in German and English and changes nothing', async () => {
-      const member = await portalClient(t, 'ada@example.org');
+      const member = await memberPortalClient(t, 'ada@example.org');
       await member.get('/me/keys');
       const secret = await member.post('/me/keys', { key: ada.privateKey.armor() });
       assert.equal(secret.status, 422);
@@ -101,7 +88,7 @@ for (const dialect of TEST_DIALECTS) {
         CLI_ACTOR,
         memberInput({ memberNumber: '44', email: 'carl@example.org' }),
       );
-      const carl = await portalClient(t, 'carl@example.org');
+      const carl = await memberPortalClient(t, 'carl@example.org');
       const page = await (await carl.get('/me/keys')).text();
       assert.match(page, /aktiven Account mit E-Mail/);
       assert.doesNotMatch(page, /name="key"/);

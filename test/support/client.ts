@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../src/core/http/context.ts';
+import type { TestApp } from './app.ts';
 
 const ORIGIN = 'http://127.0.0.1:8080';
 
@@ -94,4 +96,25 @@ export class TestClient {
       throw new Error(`login of ${username} failed with ${response.status}`);
     await this.get('/');
   }
+}
+
+/**
+ * A member's browser, logged in to the portal the only way members get in: the one-time link
+ * mailed to `email` (GET shows the confirmation, POST uses it). Ends on `landing`, whose page
+ * gives the CSRF token for the next form.
+ */
+export async function memberPortalClient(
+  t: Pick<TestApp, 'app' | 'mail'>,
+  email: string,
+  landing = '/me',
+): Promise<TestClient> {
+  const client = new TestClient(t.app);
+  await client.get('/login/member');
+  await client.post('/login/member', { email });
+  const mail = t.mail.sent.findLast((sent) => sent.to === email);
+  const link = /(\/login\/link\/[A-Za-z0-9_-]{43})/.exec(mail?.text ?? '')?.[1] ?? '';
+  await client.get(link);
+  assert.equal((await client.post(link)).status, 303, `the login link mailed to ${email} works`);
+  await client.get(landing);
+  return client;
 }
