@@ -18,7 +18,7 @@ import {
   hasLeft,
   listMembersByIds,
 } from '../members/index.ts';
-import { listAccounts } from './accounts.repo.ts';
+import { findAccountById, listAccounts } from './accounts.repo.ts';
 import {
   accountAddresses,
   approveAccount,
@@ -244,7 +244,7 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
     return c.get('t')(linkSent ? 'accounts.approved' : 'accounts.createdNoMail');
   });
   action('send-link', async (c, id) => {
-    const account = (await listAccounts(deps.db)).find((candidate) => candidate.id === id);
+    const account = await findAccountById(deps.db, id);
     const sent = account ? await sendPasswordLink(deps, account) : false;
     return c.get('t')(sent ? 'accounts.linkSent' : 'accounts.createdNoMail');
   });

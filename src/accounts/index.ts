@@ -11,6 +11,7 @@ export {
   deleteAccount,
   disableAccount,
   getAccountByUsername,
+  getAccountOfMember,
   reconcileAccounts,
   setAccountPassword,
   type Account,

@@ -6,7 +6,7 @@ import { addDuration, parseDuration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { hashToken, newId } from '../core/ids.ts';
 import { translator } from '../core/i18n/index.ts';
-import { accountAddresses, getAccountByUsername, listAccounts } from '../accounts/index.ts';
+import { accountAddresses, getAccountByUsername, getAccountOfMember } from '../accounts/index.ts';
 import {
   clubToday,
   getMember,
@@ -73,7 +73,7 @@ export async function clubAddressOf(
   const member = await getMember(deps, { includeRestricted: true }, memberId);
   if (!isActiveMember(member, clubToday(deps)))
     throw new ForbiddenError('member_not_active', 'Only active members can publish a key.');
-  const account = (await listAccounts(deps.db)).find((a) => a.memberId === memberId);
+  const account = await getAccountOfMember(deps, memberId);
   if (account?.status !== 'active') {
     throw new ForbiddenError(
       'account_not_active',
@@ -246,7 +246,7 @@ export async function requestPublication(
     t('mail.keyChallenge.code', { club: deps.config.club.name, code }),
     deps.clock.now(),
   );
-  const account = (await listAccounts(deps.db)).find((a) => a.memberId === memberId);
+  const account = await getAccountOfMember(deps, memberId);
   const mailed = account?.services.mail === true;
   if (mailed) {
     await deps.mailer.send({
