@@ -12,7 +12,7 @@ import { migrateToLatest } from './core/db/database.ts';
 import { AppError, formatIssues } from './core/errors.ts';
 import { writeFileAtomic } from './core/fs.ts';
 import { createLogger } from './core/log.ts';
-import { createDemoUser, generatePassword, seedDemoMembers } from './demo/demo.ts';
+import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
 import {
