@@ -5,11 +5,11 @@ import { EXAMPLE_CONFIG } from '../../test/support/app.ts';
 import { parseConfig } from '../core/config/load.ts';
 import { logRetention, uploadExpirySeconds } from './declared.ts';
 import { jsString, logrotatePath, nginxString, nginxToken, systemdPath } from './formats.ts';
-import { renderJournald, rotation } from './logs.render.ts';
-import { logFormatText, renderNginxPrivacy, renderNginxWebsite } from './nginx.render.ts';
-import { prosodyHostDir, uploadCleanerMinutes, uploadDir } from './prosody.render.ts';
+import { renderJournald, rotation } from './logs/logs.render.ts';
+import { logFormatText, renderNginxPrivacy, renderNginxWebsite } from './nginx/nginx.render.ts';
+import { prosodyHostDir, uploadCleanerMinutes, uploadDir } from './prosody/prosody.render.ts';
 import { renderAll } from './render.ts';
-import { renderShellHistory } from './shell.render.ts';
+import { renderShellHistory } from './shell/shell.render.ts';
 
 async function config(edit: (yaml: string) => string = (yaml) => yaml) {
   return parseConfig(edit(await readFile(EXAMPLE_CONFIG, 'utf8')), '/etc/treff/treff.yaml');

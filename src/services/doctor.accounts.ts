@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from './doctor.ts';
-import { parsePostfixMain, readDovecot, readSshd } from './parse/simple.ts';
-import { BASHRC_HOOK, HISTORY_SNIPPET, KEEP_HISTORY_MARKER } from './shell.render.ts';
+import { parsePostfixMain, readDovecot, readSshd } from './readers.ts';
+import { BASHRC_HOOK, HISTORY_SNIPPET, KEEP_HISTORY_MARKER } from './shell/shell.render.ts';
 
 /**
  * The member-account services (services.md §5, §6, §7): shell history only for members who

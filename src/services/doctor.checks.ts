@@ -1,10 +1,10 @@
 import type { Config } from '../core/config/load.ts';
 import { ACCOUNT_CHECKS } from './doctor.accounts.ts';
-import { JITSI_CHECKS } from './doctor.jitsi.ts';
-import { LOG_CHECKS } from './doctor.logs.ts';
+import { JITSI_CHECKS } from './jitsi/jitsi.doctor.ts';
+import { LOG_CHECKS } from './logs/logs.doctor.ts';
 import { runDoctor, type Check, type CommandRunner, type DoctorReport } from './doctor.ts';
-import { WEB_CHECKS } from './doctor.web.ts';
-import { XMPP_CHECKS } from './doctor.xmpp.ts';
+import { WEB_CHECKS } from './nginx/nginx.doctor.ts';
+import { XMPP_CHECKS } from './prosody/prosody.doctor.ts';
 
 /** Every check of `treff doctor`, in the order they are reported. */
 export const DOCTOR_CHECKS: readonly Check[] = [

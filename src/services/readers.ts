@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { hasWildcard, type RootFs } from '../rootfs.ts';
+import { hasWildcard, type RootFs } from './rootfs.ts';
 
 /**
  * Readers for the line-based formats the doctor checks: systemd unit/journald files with their

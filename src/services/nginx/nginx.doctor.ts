@@ -1,5 +1,5 @@
-import { websiteLogPath } from './declared.ts';
-import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from './doctor.ts';
+import { websiteLogPath } from '../declared.ts';
+import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
 import {
   effectiveAccessLogs,
   effectiveErrorLogs,

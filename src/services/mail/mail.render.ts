@@ -1,5 +1,5 @@
-import type { Config } from '../core/config/load.ts';
-import { header } from './quoting.ts';
+import type { Config } from '../../core/config/load.ts';
+import { header } from '../quoting.ts';
 
 /**
  * Mail log fields as declared (issue #6, services.md §6, §7), beyond the login lines the account

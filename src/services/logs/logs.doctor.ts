@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { posix } from 'node:path';
-import { isLogActivity, logRetention } from './declared.ts';
-import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from './doctor.ts';
+import { isLogActivity, logRetention } from '../declared.ts';
+import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
 import { rotation } from './logs.render.ts';
-import { readLogrotate, stanzaFor } from './parse/logrotate.ts';
-import { parseTimeSpan, readSystemd } from './parse/simple.ts';
-import { lastlogRecords, utmpTimes } from './parse/utmp.ts';
+import { readLogrotate, stanzaFor } from './logrotate.parse.ts';
+import { parseTimeSpan, readSystemd } from '../readers.ts';
+import { lastlogRecords, utmpTimes } from '../shell/utmp.parse.ts';
 
 /**
  * "All logs are deleted after N days" (services.md §1, §5.2): journald, logrotate for every file

@@ -1,7 +1,7 @@
-import type { Config } from '../core/config/load.ts';
-import { describeSeconds, uploadExpirySeconds } from './declared.ts';
-import { systemdPath } from './formats.ts';
-import { header, luaString } from './quoting.ts';
+import type { Config } from '../../core/config/load.ts';
+import { describeSeconds, uploadExpirySeconds } from '../declared.ts';
+import { systemdPath } from '../formats.ts';
+import { header, luaString } from '../quoting.ts';
 
 /**
  * The club's Prosody (XMPP) from the declaration (issue #6, services.md §8): room history exactly

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
-import type { Config } from '../core/config/load.ts';
-import type { InstallOptions } from './accounts.render.ts';
-import { logRetention, websiteLogPath } from './declared.ts';
-import { logrotatePath, systemdPath } from './formats.ts';
-import { bareToken, header } from './quoting.ts';
+import type { Config } from '../../core/config/load.ts';
+import type { InstallOptions } from '../accounts.render.ts';
+import { logRetention, websiteLogPath } from '../declared.ts';
+import { logrotatePath, systemdPath } from '../formats.ts';
+import { bareToken, header } from '../quoting.ts';
 
 /**
  * Log retention from the declaration (issue #6, services.md §1, §5.2): journald, logrotate for

@@ -1,6 +1,6 @@
-import type { Config } from '../core/config/load.ts';
-import { hoconString, jsString, nginxString, nginxToken } from './formats.ts';
-import { header, luaString } from './quoting.ts';
+import type { Config } from '../../core/config/load.ts';
+import { hoconString, jsString, nginxString, nginxToken } from '../formats.ts';
+import { header, luaString } from '../quoting.ts';
 
 /**
  * Jitsi Meet from the declaration (issue #6, services.md §3): the club's own STUN server is the

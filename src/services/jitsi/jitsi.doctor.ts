@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from './doctor.ts';
-import { cspOtherOrigins } from './doctor.web.ts';
-import { logLevels } from './doctor.xmpp.ts';
-import { readNginxModel, serverHeaders } from './nginx.model.ts';
-import { readHocon, type HoconValue } from './parse/hocon.ts';
-import { prosodyGet, prosodyHosts, prosodyModules, readProsody } from './parse/prosody.ts';
-import { parseProperties, parseTurnserver, readSystemd } from './parse/simple.ts';
+import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
+import { cspOtherOrigins } from '../nginx/nginx.doctor.ts';
+import { logLevels } from '../prosody/prosody.doctor.ts';
+import { readNginxModel, serverHeaders } from '../nginx/nginx.model.ts';
+import { readHocon, type HoconValue } from './hocon.parse.ts';
+import { prosodyGet, prosodyHosts, prosodyModules, readProsody } from '../prosody/prosody.parse.ts';
+import { parseProperties, parseTurnserver, readSystemd } from '../readers.ts';
 
 /**
  * Jitsi Meet and its STUN server (services.md §3, §4): the club's STUN server is the only one

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { uploadExpirySeconds } from './declared.ts';
-import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from './doctor.ts';
+import { uploadExpirySeconds } from '../declared.ts';
+import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
 import {
   luaStrings,
   prosodyGet,
@@ -9,7 +9,7 @@ import {
   readProsody,
   type LuaValue,
   type ProsodyConfig,
-} from './parse/prosody.ts';
+} from './prosody.parse.ts';
 import {
   prosodyHostDir,
   uploadCleanerMinutes,

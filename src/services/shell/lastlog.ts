@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { LASTLOG_SIZE, lastlogRecords } from './parse/utmp.ts';
+import { LASTLOG_SIZE, lastlogRecords } from './utmp.parse.ts';
 
 /**
  * The lastlog scrubber (services.md §5.2): sshd and login record every uid's last login (time,

@@ -3,20 +3,20 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { evaluateConfigJs } from '../doctor.jitsi.ts';
-import { logLevels } from '../doctor.xmpp.ts';
-import { RootFs } from '../rootfs.ts';
-import { readHocon } from './hocon.ts';
-import { readLogrotate, stanzaFor } from './logrotate.ts';
-import { readNginx, tokenizeNginx } from './nginx.ts';
-import { prosodyGet, prosodyModules, readProsody } from './prosody.ts';
+import { evaluateConfigJs } from './jitsi/jitsi.doctor.ts';
+import { logLevels } from './prosody/prosody.doctor.ts';
+import { RootFs } from './rootfs.ts';
+import { readHocon } from './jitsi/hocon.parse.ts';
+import { readLogrotate, stanzaFor } from './logs/logrotate.parse.ts';
+import { readNginx, tokenizeNginx } from './nginx/nginx.parse.ts';
+import { prosodyGet, prosodyModules, readProsody } from './prosody/prosody.parse.ts';
 import {
   parseProperties,
   parsePostfixMain,
   parseTimeSpan,
   parseTurnserver,
   readSshd,
-} from './simple.ts';
+} from './readers.ts';
 
 describe('the doctor’s readers', () => {
   let root: string;

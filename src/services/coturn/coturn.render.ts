@@ -1,5 +1,5 @@
-import type { Config } from '../core/config/load.ts';
-import { header } from './quoting.ts';
+import type { Config } from '../../core/config/load.ts';
+import { header } from '../quoting.ts';
 
 /**
  * coturn as the club's STUN server (issue #6, services.md §4): STUN only, no log anywhere.

@@ -3,8 +3,8 @@ import {
   readNginx,
   type NginxDirective,
   type ReadProblem,
-} from './parse/nginx.ts';
-import type { RootFs } from './rootfs.ts';
+} from './nginx.parse.ts';
+import type { RootFs } from '../rootfs.ts';
 
 /**
  * What nginx logs where, computed from its configuration with nginx's inheritance rules

@@ -1,8 +1,8 @@
-import type { Config } from '../core/config/load.ts';
-import type { WEB_LOG_FIELDS } from '../core/config/vocabulary.ts';
-import { websiteLogPath } from './declared.ts';
-import { nginxString, nginxToken } from './formats.ts';
-import { header } from './quoting.ts';
+import type { Config } from '../../core/config/load.ts';
+import type { WEB_LOG_FIELDS } from '../../core/config/vocabulary.ts';
+import { websiteLogPath } from '../declared.ts';
+import { nginxString, nginxToken } from '../formats.ts';
+import { header } from '../quoting.ts';
 
 /**
  * nginx from the declaration (issue #6, services.md §2): an access log with exactly the declared

@@ -1,5 +1,5 @@
-import type { Config } from '../core/config/load.ts';
-import { header } from './quoting.ts';
+import type { Config } from '../../core/config/load.ts';
+import { header } from '../quoting.ts';
 
 /**
  * Shell history as declared (issue #6, services.md §5.3): `opt-in` keeps bash from saving a
