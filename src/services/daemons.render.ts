@@ -10,13 +10,7 @@ import {
   renderJitsiProsodyService,
   renderJvbPrivacy,
 } from './jitsi/jitsi.render.ts';
-import {
-  renderJournald,
-  renderLastlogService,
-  renderLastlogTimer,
-  renderLogrotate,
-  renderTmpfiles,
-} from './logs/logs.render.ts';
+import { renderJournald, renderLogrotate, renderTmpfiles } from './logs/logs.render.ts';
 import { renderDovecotLogging, renderPostfixPrivacy } from './mail/mail.render.ts';
 import { renderNginxPrivacy, renderNginxWebsite } from './nginx/nginx.render.ts';
 import {
@@ -25,6 +19,7 @@ import {
   renderUploadExpiryTimer,
 } from './prosody/prosody.render.ts';
 import type { RenderedFile } from './render.ts';
+import { renderLastlogService, renderLastlogTimer } from './shell/lastlog.render.ts';
 import { renderShellHistory } from './shell/shell.render.ts';
 
 /**

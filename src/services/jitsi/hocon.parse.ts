@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
-import type { RootFs } from '../rootfs.ts';
-import type { ReadProblem } from '../nginx/nginx.parse.ts';
+import type { ReadProblem, RootFs } from '../rootfs.ts';
 
 /**
  * A reader for the HOCON subset of jvb.conf and jicofo.conf (objects, dotted keys, `=`/`:`,

@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
-import { globToRegExp, hasWildcard, type RootFs } from '../rootfs.ts';
-import type { ReadProblem } from '../nginx/nginx.parse.ts';
+import { globToRegExp, hasWildcard, type ReadProblem, type RootFs } from '../rootfs.ts';
 
 /**
  * A reader for logrotate 3.21 configuration (logrotate(8)): global directives, `include` of files

@@ -1,13 +1,12 @@
 import { dirname } from 'node:path';
 import type { Config } from '../../core/config/load.ts';
-import type { InstallOptions } from '../accounts.render.ts';
 import { logRetention, websiteLogPath } from '../declared.ts';
-import { logrotatePath, systemdPath } from '../formats.ts';
+import { logrotatePath } from '../formats.ts';
 import { bareToken, header } from '../quoting.ts';
 
 /**
- * Log retention from the declaration (issue #6, services.md §1, §5.2): journald, logrotate for
- * every file log a daemon of the club writes, and the lastlog scrubber. The bound is the
+ * Log retention from the declaration (issue #6, services.md §1): journald and logrotate for
+ * every file log a daemon of the club writes (the lastlog scrubber is in shell/). The bound is the
  * strictest `keep` of the activities stored in logs (declared.ts). Pure functions.
  */
 
@@ -168,41 +167,4 @@ export function renderTmpfiles(config: Config): string {
   const webLog = websiteLogPath(config);
   const lines = webLog ? [`d ${bareToken(dirname(webLog))} 0750 root adm -`] : [];
   return `${header('#', 'treff.yaml')}# Directories for the logs treff declares (systemd-tmpfiles).\n${lines.join('\n')}\n`;
-}
-
-/** How often the lastlog scrubber runs and the slack its timer may add. */
-export const LASTLOG_INTERVAL_HOURS = 1;
-
-/**
- * lastlog keeps one record per uid forever (IP, terminal, time of the last login), even of
- * deleted accounts, which `lastlog -C` cannot reach (it walks existing users only). treff's
- * scrubber zeroes every record older than the bound (services.md §5.2), hourly.
- */
-export function renderLastlogService(install: InstallOptions): string {
-  return `${header('#', 'treff.yaml')}[Unit]
-Description=Clear lastlog records older than the declared log retention (treff)
-
-[Service]
-Type=oneshot
-ExecStart=/usr/bin/node ${systemdPath(install.installDir)}/dist/main.js services scrub-lastlog --config ${systemdPath(install.configFile)}
-ProtectSystem=strict
-ReadWritePaths=/var/log/lastlog
-PrivateTmp=yes
-`;
-}
-
-/** Runs the lastlog scrubber every hour. */
-export function renderLastlogTimer(): string {
-  return `${header('#', 'treff.yaml')}[Unit]
-Description=Clear old lastlog records every hour (treff)
-
-[Timer]
-OnCalendar=hourly
-AccuracySec=1min
-Persistent=true
-Unit=treff-lastlog.service
-
-[Install]
-WantedBy=timers.target
-`;
 }

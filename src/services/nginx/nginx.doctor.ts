@@ -252,8 +252,50 @@ async function webHeaders(context: CheckContext): Promise<Finding[]> {
   return findings;
 }
 
-/** The website checks. */
+async function jitsiNginx(context: CheckContext): Promise<Finding[]> {
+  const jitsi = context.config.services.jitsi;
+  if (!jitsi) return [];
+  const model = await readNginxModel(context.fs);
+  const servers = model.servers.filter((server) => server.names.includes(jitsi.domain));
+  if (servers.length === 0) {
+    return [
+      check(false, {
+        promise: context.promises.jitsiNoLogs,
+        file: '/etc/nginx/conf.d/treff-jitsi.conf',
+        setting: `server ${jitsi.domain}`,
+        expected: 'present, without logs',
+        actual: 'missing',
+        fix: RENDER_FIX,
+      }),
+    ];
+  }
+  // Logs of these servers are checked with all servers (webLog); here the CSP.
+  return servers
+    .filter((server) => server.listens.some((listen) => /ssl|443/.test(listen)))
+    .map((server) => {
+      const csp = serverHeaders(server.block).get('content-security-policy');
+      const others = csp
+        ? cspOtherOrigins(csp.value, [`https://${jitsi.domain}`, `wss://${jitsi.domain}`])
+        : [];
+      return check(csp !== undefined && others.length === 0, {
+        promise: context.promises.jitsiThirdParty,
+        file: `${server.file}:${server.line}`,
+        setting: 'Content-Security-Policy',
+        expected: 'no other origin',
+        actual:
+          csp === undefined
+            ? 'missing'
+            : others.length > 0
+              ? `allows ${others.join(' ')}`
+              : 'own origin only',
+        fix: RENDER_FIX,
+      });
+    });
+}
+
+/** The nginx checks: the Jitsi server's CSP, every server's logs, the website's headers. */
 export const WEB_CHECKS: readonly Check[] = [
+  { id: 'jitsi-nginx', run: jitsiNginx },
   { id: 'nginx-logs', run: webLog },
   { id: 'nginx-headers', run: webHeaders },
 ];

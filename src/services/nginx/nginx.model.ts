@@ -1,10 +1,5 @@
-import {
-  directivesNamed,
-  readNginx,
-  type NginxDirective,
-  type ReadProblem,
-} from './nginx.parse.ts';
-import type { RootFs } from '../rootfs.ts';
+import type { ReadProblem, RootFs } from '../rootfs.ts';
+import { directivesNamed, readNginx, type NginxDirective } from './nginx.parse.ts';
 
 /**
  * What nginx logs where, computed from its configuration with nginx's inheritance rules

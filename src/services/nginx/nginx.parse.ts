@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { hasWildcard, type RootFs } from '../rootfs.ts';
+import { hasWildcard, type ReadProblem, type RootFs } from '../rootfs.ts';
 
 /**
  * A reader for nginx configuration as nginx itself reads it (tokens, blocks, `include` expanded
@@ -74,12 +74,6 @@ export function tokenizeNginx(text: string): Token[] {
     }
   }
   return tokens;
-}
-
-/** Problems met while reading (a missing include, an unbalanced brace). */
-export interface ReadProblem {
-  file: string;
-  message: string;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
-import { globToRegExp, hasWildcard, type RootFs } from '../rootfs.ts';
-import type { ReadProblem } from '../nginx/nginx.parse.ts';
+import { globToRegExp, hasWildcard, type ReadProblem, type RootFs } from '../rootfs.ts';
 
 /**
  * A reader for Prosody 0.12 configuration files without running them: the Lua subset Prosody's

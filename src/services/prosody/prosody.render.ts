@@ -84,7 +84,7 @@ export function uploadCleanerMinutes(expirySeconds: number): number {
  * `conf.d/treff-auth.cfg.lua` (the member accounts), not `conf.d/*.cfg.lua`: jitsi-meet-prosody
  * puts its host there, and Prosody 0.12 cannot filter its log per host, so every anonymous
  * conference join would land in the club's login log (services.md §3.5). Jitsi gets its own
- * Prosody instead (jitsi.render.ts).
+ * Prosody instead (jitsi/jitsi.render.ts).
  */
 export function renderProsodyConfig(config: Config): string {
   const xmpp = config.services.xmpp;
