@@ -1,6 +1,14 @@
 import { posix } from 'node:path';
-import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
+import {
+  check,
+  RENDER_FIX,
+  type Check,
+  type CheckContext,
+  type Finding,
+  type Promises,
+} from '../doctor.ts';
 import { parseTurnserver, readSystemd } from '../readers.ts';
+import type { RootFs } from '../rootfs.ts';
 
 /**
  * Jitsi's STUN server (services.md §4): coturn answers STUN only and logs nothing, to no file
@@ -75,6 +83,14 @@ async function coturn(context: CheckContext): Promise<Finding[]> {
       actual: has('no-stdout-log') ? 'set' : 'unset',
     }),
   );
+  findings.push(...(await unitFindings(fs, promises)));
+  findings.push(...(await leftoverFiles(fs, promises)));
+  return findings;
+}
+
+/** The unit's output: coturn prints some errors with the client's IP whatever its settings. */
+async function unitFindings(fs: RootFs, promises: Promises): Promise<Finding[]> {
+  const findings: Finding[] = [];
   const unit = await readSystemd(
     fs,
     [
@@ -95,7 +111,12 @@ async function coturn(context: CheckContext): Promise<Finding[]> {
       fix: RENDER_FIX,
     }),
   );
-  // Live: files coturn wrote despite the settings.
+  return findings;
+}
+
+/** Live: log files coturn wrote despite the settings. */
+async function leftoverFiles(fs: RootFs, promises: Promises): Promise<Finding[]> {
+  const findings: Finding[] = [];
   const found: string[] = [];
   for (const dir of ['/var/log', '/var/log/turnserver', '/var/tmp', '/tmp']) {
     for (const name of await fs.list(dir)) {

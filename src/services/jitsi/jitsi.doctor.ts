@@ -1,5 +1,12 @@
 import { runInNewContext } from 'node:vm';
-import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
+import {
+  check,
+  RENDER_FIX,
+  type Check,
+  type CheckContext,
+  type Finding,
+  type Promises,
+} from '../doctor.ts';
 import { logLevels } from '../prosody/prosody.doctor.ts';
 import { prosodyGet, prosodyHosts, prosodyModules, readProsody } from '../prosody/prosody.parse.ts';
 import { parseProperties } from '../readers.ts';
@@ -113,6 +120,28 @@ async function configJs(context: CheckContext): Promise<Finding[]> {
           : urls.join(', '),
     }),
   );
+  findings.push(...thirdPartyFindings(config, base, promises));
+  if (!jitsi.browserStorage.includes('recentConferences')) {
+    findings.push(
+      check(field(config, 'doNotStoreRoom') === true, {
+        ...base,
+        promise: promises.jitsiStorage,
+        setting: 'doNotStoreRoom',
+        expected: 'true (recent rooms are not declared)',
+        actual: show(field(config, 'doNotStoreRoom')),
+      }),
+    );
+  }
+  return findings;
+}
+
+/** The settings of config.js that would contact other servers: avatars, analytics, services. */
+function thirdPartyFindings(
+  config: Record<string, Json>,
+  base: { file: string; fix: string },
+  promises: Promises,
+): Finding[] {
+  const findings: Finding[] = [];
   const third = (setting: string, ok: boolean, expected: string, actual: string) =>
     check(ok, { ...base, promise: promises.jitsiThirdParty, setting, expected, actual });
   const disabled = field(config, 'disableThirdPartyRequests');
@@ -170,17 +199,6 @@ async function configJs(context: CheckContext): Promise<Finding[]> {
       used.length === 0 ? 'none' : used.join(', '),
     ),
   );
-  if (!jitsi.browserStorage.includes('recentConferences')) {
-    findings.push(
-      check(field(config, 'doNotStoreRoom') === true, {
-        ...base,
-        promise: promises.jitsiStorage,
-        setting: 'doNotStoreRoom',
-        expected: 'true (recent rooms are not declared)',
-        actual: show(field(config, 'doNotStoreRoom')),
-      }),
-    );
-  }
   return findings;
 }
 

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { posix } from 'node:path';
 import { isLogActivity, logRetention } from '../declared.ts';
 import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
-import { rotation } from './logs.render.ts';
-import { readLogrotate, stanzaFor } from './logrotate.parse.ts';
 import { parseTimeSpan, readSystemd } from '../readers.ts';
+import type { RootFs } from '../rootfs.ts';
 import { lastlogRecords, utmpTimes } from '../shell/utmp.parse.ts';
+import { readLogrotate, stanzaFor } from './logrotate.parse.ts';
+import { rotation } from './logs.render.ts';
 
 /**
  * "All logs are deleted after N days" (services.md §1, §5.2): journald, logrotate for every file
@@ -319,6 +320,18 @@ async function logAges(context: CheckContext): Promise<Finding[]> {
       ),
     );
   }
+  findings.push(...(await lastlogFindings(fs, now, cutoff, base)));
+  return findings;
+}
+
+/** lastlog's records: one per uid, kept forever unless the scrubber clears them. */
+async function lastlogFindings(
+  fs: RootFs,
+  now: Date,
+  cutoff: number,
+  base: { promise: string; expected: string },
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
   const lastlog = await fs.readBytes('/var/log/lastlog');
   if (lastlog) {
     const records = lastlogRecords(lastlog);

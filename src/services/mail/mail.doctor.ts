@@ -1,5 +1,6 @@
 import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
 import { parsePostfixMain, readDovecot } from '../readers.ts';
+import type { RootFs } from '../rootfs.ts';
 
 /**
  * Mail (services.md §6, §7): IMAP and SMTP logs with the declared fields, and a declaration that
@@ -18,6 +19,43 @@ async function mailLogs(context: CheckContext): Promise<Finding[]> {
   if (!mail) return [];
   const { fs, promises, config } = context;
   const promise = promises.mailLog;
+  const findings: Finding[] = [];
+  findings.push(...(await dovecotFindings(fs, promise)));
+  findings.push(...(await postfixFindings(fs, promise)));
+  if (mail.smtp) {
+    // Postfix logs the envelope sender and recipients of every mail; no setting removes them.
+    const logs = config.activities.filter(
+      (activity) => activity.service === 'mail' && activity.store.kind === 'journald',
+    );
+    const declares = logs.some((activity) => activity.data.includes('mailAddresses'));
+    findings.push(
+      check(declares, {
+        promise,
+        file: 'treff.yaml',
+        setting: `activities ${logs.map((a) => a.id).join(', ') || '(no mail log)'} data`,
+        expected: 'mailAddresses (Postfix always logs from=<…> and to=<…>)',
+        actual: declares ? 'declared' : 'not declared: the policy would understate the mail log',
+        fix: `add mailAddresses to the data of ${logs[0]?.id ?? 'the mail log activity'}`,
+      }),
+      check(
+        false,
+        {
+          promise,
+          file: 'treff.yaml',
+          setting: 'message-id in the mail log',
+          expected: 'declared',
+          actual: 'Postfix logs every message-id; no data category exists for it yet',
+          fix: 'name it in the policy',
+        },
+        'warning',
+      ),
+    );
+  }
+  return findings;
+}
+
+/** Dovecot's login and delivery log formats and its debug settings. */
+async function dovecotFindings(fs: RootFs, promise: string): Promise<Finding[]> {
   const findings: Finding[] = [];
   const values = new Map<string, { value: string; file: string }>();
   if (await fs.exists('/etc/dovecot/dovecot.conf'))
@@ -77,6 +115,12 @@ async function mailLogs(context: CheckContext): Promise<Finding[]> {
       fix: RENDER_FIX,
     }),
   );
+  return findings;
+}
+
+/** Postfix's main.cf: the settings that would add the user name, the port, TLS or debug lines. */
+async function postfixFindings(fs: RootFs, promise: string): Promise<Finding[]> {
+  const findings: Finding[] = [];
   const main = parsePostfixMain((await fs.read('/etc/postfix/main.cf')) ?? '');
   const pins: [string, (v: string) => boolean, string][] = [
     [
@@ -100,35 +144,6 @@ async function mailLogs(context: CheckContext): Promise<Finding[]> {
         actual: value ?? 'unset (the default)',
         fix: `postconf -e '${key} = ${expected.split(' ')[0] === 'empty' ? '' : (expected.split(' ')[0] ?? '')}' (see /etc/postfix/treff/privacy.cf.treff)`,
       }),
-    );
-  }
-  if (mail.smtp) {
-    // Postfix logs the envelope sender and recipients of every mail; no setting removes them.
-    const logs = config.activities.filter(
-      (activity) => activity.service === 'mail' && activity.store.kind === 'journald',
-    );
-    const declares = logs.some((activity) => activity.data.includes('mailAddresses'));
-    findings.push(
-      check(declares, {
-        promise,
-        file: 'treff.yaml',
-        setting: `activities ${logs.map((a) => a.id).join(', ') || '(no mail log)'} data`,
-        expected: 'mailAddresses (Postfix always logs from=<…> and to=<…>)',
-        actual: declares ? 'declared' : 'not declared: the policy would understate the mail log',
-        fix: `add mailAddresses to the data of ${logs[0]?.id ?? 'the mail log activity'}`,
-      }),
-      check(
-        false,
-        {
-          promise,
-          file: 'treff.yaml',
-          setting: 'message-id in the mail log',
-          expected: 'declared',
-          actual: 'Postfix logs every message-id; no data category exists for it yet',
-          fix: 'name it in the policy',
-        },
-        'warning',
-      ),
     );
   }
   return findings;

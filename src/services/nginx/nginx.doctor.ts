@@ -1,5 +1,13 @@
+import type { Config } from '../../core/config/load.ts';
 import { websiteLogPath } from '../declared.ts';
-import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
+import {
+  check,
+  RENDER_FIX,
+  type Check,
+  type CheckContext,
+  type Finding,
+  type Promises,
+} from '../doctor.ts';
 import {
   effectiveAccessLogs,
   effectiveErrorLogs,
@@ -10,6 +18,7 @@ import {
   type NginxModel,
   type NginxServer,
 } from './nginx.model.ts';
+import type { NginxDirective } from './nginx.parse.ts';
 import { FIELD_FORMATS } from './nginx.render.ts';
 
 /**
@@ -71,51 +80,12 @@ async function webLog(context: CheckContext): Promise<Finding[]> {
     const chains: ReturnType<typeof locations> = [[], ...locations(server.block)];
     const isWebsite = server.names.includes(website.domain);
     const isJitsi = jitsiDomain !== undefined && server.names.includes(jitsiDomain);
-    // Access logs of the server and of each location with its own.
-    const seen = new Set<string>();
-    for (const chain of chains) {
-      const logs = effectiveAccessLogs(model, server, chain);
-      if (logs === 'off') continue;
-      for (const log of logs) {
-        const key = `${log.path} ${log.format}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const format = model.formats.get(log.format);
-        const variables = format === undefined ? [] : formatVariables(format);
-        const extra = [...new Set(variables.filter((variable) => !allowed.has(variable)))];
-        const problems =
-          format === undefined ? [`unknown format ${log.format}`] : mapProblems(model, variables);
-        findings.push(
-          check(extra.length === 0 && problems.length === 0 && !isJitsi, {
-            promise: isJitsi ? promises.jitsiNoLogs : promises.webLog,
-            file: where,
-            setting: `${describeServer(server)} access_log ${log.path} ${log.format}`,
-            expected: isJitsi
-              ? 'off'
-              : `only the declared fields (${website.logFields.join(', ')})`,
-            actual:
-              extra.length > 0
-                ? `also ${extra.map((v) => `$${v}`).join(', ')}`
-                : problems.length > 0
-                  ? problems.join('; ')
-                  : 'the declared fields',
-            fix: RENDER_FIX,
-          }),
-        );
-        if (isWebsite && declaredPath) {
-          findings.push(
-            check(log.path === declaredPath, {
-              promise: promises.webLog,
-              file: where,
-              setting: `${describeServer(server)} access_log path`,
-              expected: `${declaredPath} (the declared store, rotated as declared)`,
-              actual: log.path,
-              fix: RENDER_FIX,
-            }),
-          );
-        }
-      }
-    }
+    findings.push(
+      ...accessLogFindings(
+        { model, server, chains, where, isWebsite, isJitsi },
+        { website, allowed, declaredPath, promises },
+      ),
+    );
     // Error logs: nginx writes the client's IP, the request line with its query and the
     // referrer into every per-request error (services.md §2.1).
     const errorTargets = new Set(
@@ -163,6 +133,71 @@ async function webLog(context: CheckContext): Promise<Finding[]> {
         'warning',
       ),
     );
+  }
+  return findings;
+}
+
+/** The access logs of a server and of each location with its own: the declared fields only. */
+function accessLogFindings(
+  site: {
+    model: NginxModel;
+    server: NginxServer;
+    chains: readonly (readonly NginxDirective[])[];
+    where: string;
+    isWebsite: boolean;
+    isJitsi: boolean;
+  },
+  declared: {
+    website: NonNullable<Config['services']['website']>;
+    allowed: ReadonlySet<string>;
+    declaredPath: string | null;
+    promises: Promises;
+  },
+): Finding[] {
+  const { model, server, chains, where, isWebsite, isJitsi } = site;
+  const { website, allowed, declaredPath, promises } = declared;
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const chain of chains) {
+    const logs = effectiveAccessLogs(model, server, chain);
+    if (logs === 'off') continue;
+    for (const log of logs) {
+      const key = `${log.path} ${log.format}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const format = model.formats.get(log.format);
+      const variables = format === undefined ? [] : formatVariables(format);
+      const extra = [...new Set(variables.filter((variable) => !allowed.has(variable)))];
+      const problems =
+        format === undefined ? [`unknown format ${log.format}`] : mapProblems(model, variables);
+      findings.push(
+        check(extra.length === 0 && problems.length === 0 && !isJitsi, {
+          promise: isJitsi ? promises.jitsiNoLogs : promises.webLog,
+          file: where,
+          setting: `${describeServer(server)} access_log ${log.path} ${log.format}`,
+          expected: isJitsi ? 'off' : `only the declared fields (${website.logFields.join(', ')})`,
+          actual:
+            extra.length > 0
+              ? `also ${extra.map((v) => `$${v}`).join(', ')}`
+              : problems.length > 0
+                ? problems.join('; ')
+                : 'the declared fields',
+          fix: RENDER_FIX,
+        }),
+      );
+      if (isWebsite && declaredPath) {
+        findings.push(
+          check(log.path === declaredPath, {
+            promise: promises.webLog,
+            file: where,
+            setting: `${describeServer(server)} access_log path`,
+            expected: `${declaredPath} (the declared store, rotated as declared)`,
+            actual: log.path,
+            fix: RENDER_FIX,
+          }),
+        );
+      }
+    }
   }
   return findings;
 }

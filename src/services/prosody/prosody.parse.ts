@@ -192,8 +192,6 @@ async function loadFile(fs: RootFs, file: string, config: ProsodyConfig, depth: 
     return;
   }
   config.files.push(file);
-  const tokens = lexLua(text);
-  let position = 0;
   let host = '*';
   const set = (key: string, value: LuaValue) => {
     let options = config.hosts.get(host);
@@ -203,6 +201,71 @@ async function loadFile(fs: RootFs, file: string, config: ProsodyConfig, depth: 
     }
     options.set(key, value);
   };
+  const { peek, next, expression, argument, done } = luaParser(lexLua(text));
+  while (!done()) {
+    const token = next();
+    if (!token) break;
+    if (token.text === ';') continue;
+    try {
+      if (token.kind !== 'name') throw new Unsupported(`"${token.text}" at line ${token.line}`);
+      if (['VirtualHost', 'Host', 'host'].includes(token.text)) {
+        host = scalar(argument()).toLowerCase();
+        set('defined', true);
+        if (peek()?.text === '{') {
+          const options = argument() as LuaTable;
+          for (const [key, value] of Object.entries(options.fields)) set(key, value);
+          host = '*';
+        }
+      } else if (['Component', 'component'].includes(token.text)) {
+        host = scalar(argument()).toLowerCase();
+        set('component_module', 'component');
+        if (peek()?.kind === 'string' || peek()?.text === '(') {
+          set('component_module', scalar(argument()));
+        }
+        if (peek()?.text === '{') {
+          const options = argument() as LuaTable;
+          for (const [key, value] of Object.entries(options.fields)) set(key, value);
+          host = '*';
+        }
+      } else if (['Include', 'include'].includes(token.text)) {
+        const target = scalar(argument());
+        const dir = posix.dirname(file);
+        const path = posix.isAbsolute(target) ? target : posix.join(dir, target);
+        if (depth > 20) throw new Unsupported('Include nested too deeply');
+        if (hasWildcard(posix.basename(path))) {
+          const pattern = globToRegExp(posix.basename(path));
+          for (const name of await fs.list(posix.dirname(path))) {
+            if (!name.startsWith('.') && pattern.test(name)) {
+              await loadFile(fs, posix.join(posix.dirname(path), name), config, depth + 1);
+            }
+          }
+        } else {
+          await loadFile(fs, path, config, depth + 1);
+        }
+      } else if (token.text === 'local' || token.text === 'RunScript') {
+        throw new Unsupported(`"${token.text}" at line ${token.line}`);
+      } else if (peek()?.text === '=') {
+        next();
+        set(token.text, expression());
+      } else {
+        throw new Unsupported(`"${token.text}" at line ${token.line}`);
+      }
+    } catch (error) {
+      if (!(error instanceof Unsupported)) throw error;
+      config.problems.push({ file, message: `cannot evaluate ${error.message}` });
+      // Skip to the next line's statement.
+      const line = token.line;
+      while (peek() && (peek()?.line ?? 0) <= line) next();
+    }
+  }
+}
+
+/**
+ * A parser over `tokens` for the Lua that Prosody's configuration uses: literals, tables,
+ * arithmetic and `..`. Anything else throws {@link Unsupported}.
+ */
+function luaParser(tokens: LuaToken[]) {
+  let position = 0;
   const peek = () => tokens[position];
   const next = () => tokens[position++];
   const expect = (text: string) => {
@@ -304,61 +367,5 @@ async function loadFile(fs: RootFs, file: string, config: ProsodyConfig, depth: 
     }
     throw new Unsupported(`expected an argument at line ${token?.line ?? '?'}`);
   };
-
-  while (position < tokens.length) {
-    const token = next();
-    if (!token) break;
-    if (token.text === ';') continue;
-    try {
-      if (token.kind !== 'name') throw new Unsupported(`"${token.text}" at line ${token.line}`);
-      if (['VirtualHost', 'Host', 'host'].includes(token.text)) {
-        host = scalar(argument()).toLowerCase();
-        set('defined', true);
-        if (peek()?.text === '{') {
-          const options = argument() as LuaTable;
-          for (const [key, value] of Object.entries(options.fields)) set(key, value);
-          host = '*';
-        }
-      } else if (['Component', 'component'].includes(token.text)) {
-        host = scalar(argument()).toLowerCase();
-        set('component_module', 'component');
-        if (peek()?.kind === 'string' || peek()?.text === '(') {
-          set('component_module', scalar(argument()));
-        }
-        if (peek()?.text === '{') {
-          const options = argument() as LuaTable;
-          for (const [key, value] of Object.entries(options.fields)) set(key, value);
-          host = '*';
-        }
-      } else if (['Include', 'include'].includes(token.text)) {
-        const target = scalar(argument());
-        const dir = posix.dirname(file);
-        const path = posix.isAbsolute(target) ? target : posix.join(dir, target);
-        if (depth > 20) throw new Unsupported('Include nested too deeply');
-        if (hasWildcard(posix.basename(path))) {
-          const pattern = globToRegExp(posix.basename(path));
-          for (const name of await fs.list(posix.dirname(path))) {
-            if (!name.startsWith('.') && pattern.test(name)) {
-              await loadFile(fs, posix.join(posix.dirname(path), name), config, depth + 1);
-            }
-          }
-        } else {
-          await loadFile(fs, path, config, depth + 1);
-        }
-      } else if (token.text === 'local' || token.text === 'RunScript') {
-        throw new Unsupported(`"${token.text}" at line ${token.line}`);
-      } else if (peek()?.text === '=') {
-        next();
-        set(token.text, expression());
-      } else {
-        throw new Unsupported(`"${token.text}" at line ${token.line}`);
-      }
-    } catch (error) {
-      if (!(error instanceof Unsupported)) throw error;
-      config.problems.push({ file, message: `cannot evaluate ${error.message}` });
-      // Skip to the next line's statement.
-      const line = token.line;
-      while (peek() && (peek()?.line ?? 0) <= line) next();
-    }
-  }
+  return { peek, next, expression, argument, done: () => position >= tokens.length };
 }
