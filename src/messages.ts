@@ -13,7 +13,7 @@ import { retentionMessages } from './retention/retention.messages.ts';
 import { servicesMessages } from './services/services.messages.ts';
 import { siteMessages } from './site/site.messages.ts';
 
-/** The catalogues of core and of every module, each key with exactly one owner. */
+/** The catalogues of core and of every module; a new module adds its own here. */
 export const CATALOGUES = {
   core: sharedMessages,
   access: accessMessages,
@@ -33,19 +33,7 @@ export const CATALOGUES = {
  * web frame translates each request with it (`c.get('t')`, `page.t`); it reaches services as
  * `deps.messages`.
  */
-export const messages = mergeMessages(
-  CATALOGUES.core,
-  CATALOGUES.access,
-  CATALOGUES.accounts,
-  CATALOGUES.admin,
-  CATALOGUES.auth,
-  CATALOGUES.keys,
-  CATALOGUES.members,
-  CATALOGUES.policy,
-  CATALOGUES.retention,
-  CATALOGUES.services,
-  CATALOGUES.site,
-);
+export const messages = mergeMessages(...Object.values(CATALOGUES));
 
 // Tells core which keys exist, so `Translate` (core/i18n) checks every `t('…')` at compile time.
 declare module './core/i18n/index.ts' {

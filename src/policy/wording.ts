@@ -20,8 +20,8 @@ const LIST_FORMATS: Record<Lang, Intl.ListFormat> = {
 
 /**
  * The phrases both the policy and the record use, in one language: vocabulary labels from
- * policy.messages.ts (with the club's own name for the member number) and sentences from the policy
- * templates. Pure; holds nothing but the config and the language.
+ * policy.messages.ts (with the club's own name for the member number) and sentences from the
+ * policy templates. Pure; holds nothing but the config and the language.
  */
 export interface Wording {
   readonly lang: Lang;
