@@ -17,6 +17,7 @@ import { argon2Hasher, type AccountHasher, type PasswordHasher } from './core/pa
 import { accountRoutes, yescryptHasher } from './accounts/index.ts';
 import { mountKeys } from './keys/index.ts';
 import { memberRoutes } from './members/index.ts';
+import { messages } from './messages.ts';
 import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
@@ -69,6 +70,7 @@ export async function createRuntime(
       hasher: options.hasher ?? argon2Hasher(),
       accountHasher: options.accountHasher ?? yescryptHasher(),
       secret,
+      messages,
       close: () => handle.close(),
     };
   } catch (error) {
@@ -115,6 +117,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     clubName: deps.config.club.name,
     publicUrl: deps.config.publicUrl,
     defaultLang: deps.config.club.defaultLanguage,
+    messages: deps.messages,
     sessionMiddleware: sessionMiddleware(deps),
   });
   app.route('/', siteRoutes(deps.config));

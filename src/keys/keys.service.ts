@@ -6,6 +6,7 @@ import { addDuration, parseDuration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { hashToken, newId } from '../core/ids.ts';
 import { translator } from '../core/i18n/index.ts';
+import { keysMessages } from './keys.messages.ts';
 import { accountAddresses, getAccountByUsername, getAccountOfMember } from '../accounts/index.ts';
 import {
   clubToday,
@@ -240,7 +241,7 @@ export async function requestPublication(
   if (checked === 'revoked') return { kind: 'revoked' };
   const { pending, code } = await storePending(deps, actor, memberId, address, checked, source);
   const member = await getMember(deps, { includeRestricted: true }, memberId);
-  const t = translator(deps.config.club.defaultLanguage);
+  const t = translator(deps.config.club.defaultLanguage, keysMessages);
   const challenge = await encryptChallenge(
     checked.binary,
     t('mail.keyChallenge.code', { club: deps.config.club.name, code }),
