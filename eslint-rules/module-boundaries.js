@@ -33,6 +33,17 @@ function locate(srcDir, file) {
   return { top: /** @type {string} */ (parts[0]), rest: parts.slice(1).join('/') };
 }
 
+/**
+ * The composition root (src/messages.ts) may take a module's message catalogue directly: a
+ * `<name>.messages.ts` file holds only texts, so this keeps the catalogue free of the modules'
+ * code and of import cycles. Modules still reach each other's texts only through index.ts.
+ * @param {string} importerTop
+ * @param {string} rest
+ */
+function catalogueForRoot(importerTop, rest) {
+  return importerTop === '' && /^[a-z][a-z-]*\.messages\.ts$/.test(rest);
+}
+
 /** @type {import('eslint').Rule.RuleModule} */
 export const moduleBoundaries = {
   meta: {
@@ -68,7 +79,7 @@ export const moduleBoundaries = {
       if (!target || !modules.has(target.top) || target.top === importer.top) return;
       if (importer.top === 'core') {
         context.report({ node, messageId: 'coreImportsModule', data: { target: target.top } });
-      } else if (target.rest !== 'index.ts') {
+      } else if (target.rest !== 'index.ts' && !catalogueForRoot(importer.top, target.rest)) {
         context.report({
           node,
           messageId: 'innerFile',

@@ -70,9 +70,11 @@ describe('module boundaries (npm run lint)', () => {
     ]);
   });
 
-  test('the composition root beside main.ts reaches modules only through index.ts', () => {
+  test('the composition root beside main.ts reaches modules only through index.ts or their texts', () => {
     assert.equal(lint(repoSrc, 'cli.ts', "import './demo/demo.ts';").length, 1);
     assert.deepEqual(lint(repoSrc, 'cli.ts', "import './demo/index.ts';"), []);
+    assert.deepEqual(lint(repoSrc, 'messages.ts', "import './keys/keys.messages.ts';"), []);
+    assert.equal(lint(repoSrc, 'members/x.ts', "import '../keys/keys.messages.ts';").length, 1);
   });
 
   describe('a new module folder', () => {
