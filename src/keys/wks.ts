@@ -1,5 +1,6 @@
 import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
+import { parseInboundMail } from '../core/mail/quarantine.ts';
 import { hashToken, newId } from '../core/ids.ts';
 import { checkKey, isKeyError, readPublicKey } from './key-policy.ts';
 import { decryptMessage, encryptText, readBinaryKey, signDetached } from './pgp.ts';
@@ -66,9 +67,9 @@ interface Payload {
   content: Buffer;
 }
 
-async function parse(raw: Buffer | string) {
-  const { simpleParser } = await import('mailparser');
-  return simpleParser(raw, { skipHtmlToText: true, skipTextLinks: true, skipImageLinks: true });
+/** @throws MailRefusedError for mail over the parser's limits: the intake quarantines it. */
+function parse(raw: Buffer | string) {
+  return parseInboundMail(raw);
 }
 
 /** The first part of a parsed entity with a WKS content type, or its text body. */
@@ -129,8 +130,9 @@ export function parseNameValues(text: string): Map<string, string> {
 
 /**
  * Handles one mail to the submission address. Never throws for a bad mail (that is an
- * `ignored` outcome, logged by event name without addresses); throws only when treff itself
- * fails (the database), so the MTA keeps the mail and tries again.
+ * `ignored` outcome, logged by event name without addresses). Throws MailRefusedError for a
+ * mail over the parser's limits (the intake quarantines it), and any other error only when
+ * treff itself fails (the database), so the MTA keeps the mail and tries again.
  */
 export async function receiveWksMail(
   deps: WksDeps,

@@ -551,6 +551,27 @@ export const de = {
   'doctor.severity.warning': 'Hinweis',
   'doctor.severity.skipped': 'nicht prüfbar',
   'doctor.severity.ok': 'gehalten',
+  // --- hard-mail ---
+  'data.mailContents': 'Inhalt von E-Mails, die treff versendet oder empfängt',
+  'outbox.masked':
+    'Einmal-Links sind unkenntlich gemacht (••••••): nur ihre Empfänger dürfen sie benutzen. Mit mail.smtp erhalten Mitglieder sie direkt.',
+  'outbox.demo':
+    'Demo (treff demo): Einmal-Links werden vollständig gezeigt, damit du den Mitgliederbereich ausprobieren kannst. treff serve macht sie unkenntlich.',
+  'outbox.quarantineLink': 'Eingegangene E-Mails in Quarantäne',
+  'quarantine.title': 'E-Mail-Quarantäne',
+  'quarantine.intro':
+    'Eingegangene E-Mails, die treff nicht lesen konnte (zu groß, zu viele MIME-Teile, kaputt). Sie wurden angenommen, nicht beantwortet, und bleiben als Datei bis zum Ende der erklärten Aufbewahrungsfrist.',
+  'quarantine.empty': 'Keine E-Mails in Quarantäne.',
+  'quarantine.received': 'Eingegangen',
+  'quarantine.reason': 'Grund',
+  'quarantine.bytes': 'Größe (Bytes)',
+  'quarantine.recipient': 'Empfänger',
+  'quarantine.file': 'Datei',
+  'quarantine.reason.too_big': 'zu groß zum Lesen',
+  'quarantine.reason.too_many_parts': 'zu viele oder zu tief verschachtelte MIME-Teile',
+  'quarantine.reason.header_too_big': 'Kopfzeilen zu groß',
+  'quarantine.reason.broken_mime': 'kaputtes MIME',
+  'quarantine.reason.unknown': 'unbekannt (keine Begleitdatei)',
 } as const;
 
 export type MessageKey = keyof typeof de;

@@ -543,4 +543,25 @@ export const en: Record<MessageKey, string> = {
   'doctor.severity.warning': 'warning',
   'doctor.severity.skipped': 'not checked',
   'doctor.severity.ok': 'kept',
+  // --- hard-mail ---
+  'data.mailContents': 'contents of mail that treff sends or receives',
+  'outbox.masked':
+    'One-time links are masked (••••••): only their recipient may use them. With mail.smtp set, members receive them directly.',
+  'outbox.demo':
+    'Demo (treff demo): one-time links are shown in full so that you can try the member portal. treff serve masks them.',
+  'outbox.quarantineLink': 'Incoming mail in quarantine',
+  'quarantine.title': 'Mail quarantine',
+  'quarantine.intro':
+    'Incoming mail that treff could not read (too big, too many MIME parts, broken). It was accepted, not answered, and is kept as a file until the declared retention period ends.',
+  'quarantine.empty': 'No mail in quarantine.',
+  'quarantine.received': 'Received',
+  'quarantine.reason': 'Reason',
+  'quarantine.bytes': 'Size (bytes)',
+  'quarantine.recipient': 'Recipient',
+  'quarantine.file': 'File',
+  'quarantine.reason.too_big': 'too big to read',
+  'quarantine.reason.too_many_parts': 'too many or too deeply nested MIME parts',
+  'quarantine.reason.header_too_big': 'header too big',
+  'quarantine.reason.broken_mime': 'broken MIME',
+  'quarantine.reason.unknown': 'unknown (no sidecar file)',
 };
