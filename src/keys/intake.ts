@@ -1,12 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SMTPServer, SMTPServerDataStream } from 'smtp-server';
 import type { Deps } from '../core/deps.ts';
-import {
-  MailRefusedError,
-  PARSE_LIMITS,
-  quarantineMail,
-  type QuarantineEntry,
-} from '../core/mail/quarantine.ts';
+import { MailRefusedError, PARSE_LIMITS, quarantineMail } from '../core/mail/quarantine.ts';
 import { submissionAddress } from './submission-key.ts';
 import { rawMailerFor } from './wks.mime.ts';
 import { receiveWksMail, type WksDeps, type WksOutcome } from './wks.ts';
@@ -46,8 +41,6 @@ export interface IntakeOptions {
   handle?: (raw: Buffer) => Promise<WksOutcome>;
   /** Called after each handled mail (tests, and the WKD cache of this process). */
   onOutcome?: (outcome: WksOutcome) => void;
-  /** Called after a mail went into the quarantine (tests). */
-  onQuarantined?: (entry: QuarantineEntry) => void;
 }
 
 function smtpError(code: number, message: string): Error & { responseCode: number } {
@@ -95,12 +88,11 @@ export async function startIntake(
     },
     onData(stream, _session, callback) {
       const quarantine = async (raw: Buffer, refused: MailRefusedError) => {
-        const entry = await quarantineMail({ clock: deps.clock, dir: quarantineDir }, raw, {
+        await quarantineMail({ clock: deps.clock, dir: quarantineDir }, raw, {
           reason: refused.reason,
           recipient: accepted,
         });
         deps.log.warn({ event: 'mail.quarantined', reason: refused.reason }, 'mail quarantined');
-        options.onQuarantined?.(entry);
       };
       readAll(stream)
         .then(async (raw) => {
