@@ -108,8 +108,11 @@ export async function loadOrCreateSecret(path: string): Promise<Buffer> {
   return secret;
 }
 
-/** The whole web application: the frame plus every module's routes. */
-export function createApp(deps: Deps): Hono<AppEnv> {
+/**
+ * The whole web application: the frame plus every module's routes. `demo` (only `treff demo`)
+ * shows one-time links in the outbox unmasked, for trying the example club.
+ */
+export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<AppEnv> {
   const app = createWebFrame({
     log: deps.log,
     clock: deps.clock,
@@ -124,7 +127,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', authRoutes(deps));
   app.route('/', memberRoutes(deps));
   app.route('/', accessRoutes(deps));
-  app.route('/', adminRoutes(deps));
+  app.route('/', adminRoutes(deps, { revealOutboxLinks: options.demo === true }));
   app.route('/', policyRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', doctorRoutes(deps));

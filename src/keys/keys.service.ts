@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit, type Actor } from '../core/audit/index.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
+import type { Db } from '../core/db/database.ts';
 import type { Deps } from '../core/deps.ts';
 import { addDuration, parseDuration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
@@ -183,7 +184,8 @@ function confirmationTtlEnd(deps: Pick<Deps, 'config' | 'clock'>): string {
 /**
  * Stores `checked` as the pending publication of `address` under a new one-time code, with
  * its audit event, replacing an older pending request. Returns the code (never stored: only its
- * SHA-256 is).
+ * SHA-256 is). `guard` runs first in the same transaction and may throw to store nothing (the
+ * WKS uses it to keep a pending request and to count its mails).
  */
 export async function storePending(
   deps: KeysDeps,
@@ -192,11 +194,13 @@ export async function storePending(
   address: string,
   checked: CheckedKey,
   source: KeySource,
+  guard?: (trx: Db) => Promise<void>,
 ): Promise<{ pending: WkdKey; code: string }> {
   const code = newNonce();
   const id = newId();
   const at = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
+    await guard?.(trx);
     await replacePending(trx, {
       id,
       memberId,

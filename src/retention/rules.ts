@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { reconcileAccounts } from '../accounts/index.ts';
 import type { Actor } from '../core/audit/index.ts';
 import type { Activity, RetentionRule, Store } from '../core/config/schema.ts';
@@ -106,8 +106,13 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/** The store a job's paths live under. */
-function under(root: string, path: string): string {
+/**
+ * Where a declared path is for this run: `root` re-roots system paths (tests use a temp dir for
+ * `/`); a folder inside treff's own data dir (the outbox, the mail quarantine) is used as it is.
+ */
+function under(root: string, path: string, dataDir?: string): string {
+  if (dataDir !== undefined && (path === dataDir || path.startsWith(`${dataDir}${sep}`)))
+    return path;
   return join(root, path);
 }
 
@@ -306,7 +311,7 @@ function compileDirectory(
     kind: 'delete',
     run: async (context) => {
       const sweep = await sweepDirectory(
-        under(context.root, store.path),
+        under(context.root, store.path, context.deps.config.paths.dataDir),
         cutoff(context.deps.clock.now(), period),
         { dryRun: context.dryRun },
       );
