@@ -11,6 +11,7 @@ import type { Deps } from './core/deps.ts';
 import { writeFileAtomic } from './core/fs.ts';
 import { createWebFrame } from './core/http/app.tsx';
 import type { AppEnv } from './core/http/context.ts';
+import { createLoginLimits } from './core/limits/login.ts';
 import { createLogger, type Logger } from './core/log.ts';
 import { outboxMailer, smtpMailer, type Mailer } from './core/mail/mailer.ts';
 import { argon2Hasher, type AccountHasher, type PasswordHasher } from './core/password.ts';
@@ -69,6 +70,7 @@ export async function createRuntime(
       mailer,
       hasher: options.hasher ?? argon2Hasher(),
       accountHasher: options.accountHasher ?? yescryptHasher(),
+      loginLimits: createLoginLimits(clock),
       secret,
       messages,
       close: () => handle.close(),

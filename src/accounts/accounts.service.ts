@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { recordAudit, type Actor } from '../core/audit/index.ts';
+import { SYSTEM_ACTOR, recordAudit, type Actor } from '../core/audit/index.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
 import type { Deps } from '../core/deps.ts';
 import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
@@ -663,6 +663,30 @@ export async function checkServiceLogin(
     await requestSync(deps);
   }
   return account;
+}
+
+/**
+ * Audits that a login limit started a wait (`auth.login.throttled`, for the web login and
+ * Prosody's check alike): `fields` names the limit (`name` or `address`); for the name limit the
+ * entry carries the web user's id (`webUserId`) or the account and member ids when that name
+ * exists. Ids only: never the name tried, the password or the address.
+ */
+export async function recordLoginLockout(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  limit: 'name' | 'address',
+  username: string,
+  webUserId: string | null = null,
+): Promise<void> {
+  const account =
+    limit === 'name' && webUserId === null
+      ? await findAccountByUsername(deps.db, username.trim())
+      : undefined;
+  await recordAudit(deps.db, deps.clock.now(), SYSTEM_ACTOR, {
+    event: 'auth.login.throttled',
+    objectId: limit === 'name' ? (webUserId ?? account?.id ?? null) : null,
+    memberId: account?.memberId ?? null,
+    fields: [limit],
+  });
 }
 
 // A yescrypt hash of a random password, checked for unknown users so that their failures take

@@ -13,6 +13,7 @@ export {
   getAccountByUsername,
   getAccountOfMember,
   reconcileAccounts,
+  recordLoginLockout,
   setAccountPassword,
   type Account,
   type AccountServices,

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../core/deps.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
+import { clientAddress } from '../core/http/client-address.ts';
 import type { AppEnv } from '../core/http/context.ts';
 import { hasRole } from '../core/http/context.ts';
 import {
@@ -11,7 +12,7 @@ import {
   requestLoginLink,
 } from './auth.service.ts';
 import { LinkConfirmPage, LoginPage, MemberLoginPage } from './auth.views.tsx';
-import { clearSessionCookie, setSessionCookie } from './session.middleware.ts';
+import { clearSessionCookie, sessionToken, setSessionCookie } from './session.middleware.ts';
 
 /** A redirect target only if it is a path on this site (no open redirect). */
 function safeNext(value: unknown): string {
@@ -35,15 +36,32 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
     const username = typeof body['username'] === 'string' ? body['username'] : '';
     const password = typeof body['password'] === 'string' ? body['password'] : '';
     const next = safeNext(body['next']);
-    const session = await loginWithPassword(deps, username, password, null);
-    if (!session) {
+    const result = await loginWithPassword(deps, username, password, null, {
+      address: clientAddress(c, trustProxy),
+      previousToken: sessionToken(c),
+    });
+    if (result.outcome === 'throttled') {
+      c.header('Retry-After', String(result.retryAfterSeconds));
+      return sendPage(
+        c,
+        <LoginPage
+          page={pageContext(c)}
+          next={next}
+          failed={false}
+          retryAfterSeconds={result.retryAfterSeconds}
+          username={username}
+        />,
+        429,
+      );
+    }
+    if (result.outcome === 'failed') {
       return sendPage(
         c,
         <LoginPage page={pageContext(c)} next={next} failed={true} username={username} />,
         401,
       );
     }
-    setSessionCookie(c, trustProxy, session);
+    setSessionCookie(c, trustProxy, result.session);
     return c.redirect(next || '/home', 303);
   });
 
@@ -86,7 +104,9 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post('/login/link/:token', async (c) => {
     const token = c.req.param('token');
-    const session = TOKEN.test(token) ? await loginWithLink(deps, token, c.get('lang')) : null;
+    const session = TOKEN.test(token)
+      ? await loginWithLink(deps, token, c.get('lang'), sessionToken(c))
+      : null;
     if (!session)
       return sendPage(
         c,

@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config/load.ts';
 import type { Db, Dialect } from './db/database.ts';
 import type { Catalogue } from './i18n/index.ts';
+import type { LoginLimits } from './limits/login.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { AccountHasher, PasswordHasher } from './password.ts';
@@ -24,6 +25,8 @@ export interface Deps {
   hasher: PasswordHasher;
   /** Member accounts, checked by the daemons too (yescrypt through libxcrypt). */
   accountHasher: AccountHasher;
+  /** The password-guessing limits shared by the web login and Prosody's check (per process). */
+  loginLimits: LoginLimits;
   /** 32 random bytes from the data dir, for signing anonymous form tokens. */
   secret: Buffer;
   /** Every text of every module (src/messages.ts), for `translator(lang, deps.messages)`. */

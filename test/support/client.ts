@@ -51,7 +51,7 @@ export class TestClient {
   async post(
     path: string,
     fields: Record<string, string> = {},
-    options: { csrf?: boolean; origin?: string } = {},
+    options: { csrf?: boolean; origin?: string; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const body = new URLSearchParams(fields);
     if (options.csrf !== false && !('_csrf' in fields)) body.set('_csrf', this.csrf);
@@ -60,6 +60,7 @@ export class TestClient {
       headers: this.headers({
         'content-type': 'application/x-www-form-urlencoded',
         origin: options.origin ?? ORIGIN,
+        ...options.headers,
       }),
       body: body.toString(),
     });

@@ -117,7 +117,9 @@ const Web = z.strictObject({
   trustProxy: z
     .boolean()
     .default(false)
-    .describe('Trust X-Forwarded-Proto from a reverse proxy on the same machine.'),
+    .describe(
+      'Trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy on the same machine.',
+    ),
   sessionTtl: DurationText.default('PT12H'),
   loginLinkTtl: DurationText.default('PT30M'),
   passwordLinkTtl: DurationText.default('P1D').describe(

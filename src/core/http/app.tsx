@@ -193,7 +193,7 @@ export function pageContext(c: AppContext): PageContext {
 export async function sendPage(
   c: AppContext,
   page: Child,
-  status: 200 | 401 | 403 | 404 | 409 | 422 = 200,
+  status: 200 | 401 | 403 | 404 | 409 | 422 | 429 = 200,
 ): Promise<Response> {
   return c.html(await renderDocument(page), status);
 }

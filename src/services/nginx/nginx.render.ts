@@ -177,6 +177,7 @@ ${add}
         proxy_pass ${upstream};
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-For $remote_addr;
     }
 }
 `;
