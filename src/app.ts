@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { accessRoutes } from './access/index.ts';
 import { adminRoutes } from './admin/index.ts';
 import { authRoutes, sessionMiddleware } from './auth/index.ts';
+import { createBackground } from './core/background.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config/load.ts';
 import { migrateToLatest, openDatabase } from './core/db/database.ts';
@@ -60,6 +61,7 @@ export async function createRuntime(
     if (options.migrate !== false) await migrateToLatest(handle.db, handle.pgSchema);
     const secret = await loadOrCreateSecret(config.paths.secretFile);
     const mailer = options.mailer ?? (await createMailer(config, clock));
+    const background = createBackground(log);
     return {
       config,
       db: handle.db,
@@ -70,10 +72,14 @@ export async function createRuntime(
       mailer,
       hasher: options.hasher ?? argon2Hasher(),
       accountHasher: options.accountHasher ?? yescryptHasher(),
+      background,
       loginLimits: createLoginLimits(clock),
       secret,
       messages,
-      close: () => handle.close(),
+      close: async () => {
+        await background.settle();
+        await handle.close();
+      },
     };
   } catch (error) {
     await handle.close();

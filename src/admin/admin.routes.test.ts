@@ -22,6 +22,7 @@ describe('the outbox without an SMTP server', () => {
     const visitor = new TestClient(t.app);
     await visitor.get('/login/member?lang=en');
     await visitor.post('/login/member?lang=en', { email: 'ada@example.org' });
+    await t.settle();
     files = await readdir(join(t.dir, 'data', 'outbox'));
     const mail = await readOutboxMail(join(t.dir, 'data', 'outbox'), files[0] ?? '');
     token = LINK.exec(mail.text)?.[1] ?? '';

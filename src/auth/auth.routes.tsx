@@ -88,7 +88,10 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
   app.post('/login/member', async (c) => {
     const body = await c.req.parseBody();
     const email = typeof body['email'] === 'string' ? body['email'] : '';
-    await requestLoginLink(deps, email, c.get('lang'));
+    const lang = c.get('lang');
+    // After the response: whether a mail goes out (a member's address or not) must show
+    // neither in the status nor in the time of the answer.
+    deps.background.run('auth.login_link', () => requestLoginLink(deps, email, lang));
     return sendPage(c, <MemberLoginPage page={pageContext(c)} sent={true} />);
   });
 

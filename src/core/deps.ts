@@ -1,3 +1,4 @@
+import type { Background } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config/load.ts';
 import type { Db, Dialect } from './db/database.ts';
@@ -25,6 +26,8 @@ export interface Deps {
   hasher: PasswordHasher;
   /** Member accounts, checked by the daemons too (yescrypt through libxcrypt). */
   accountHasher: AccountHasher;
+  /** Work that runs after the response (mails whose sending must not show in the answer). */
+  background: Background;
   /** The password-guessing limits shared by the web login and Prosody's check (per process). */
   loginLimits: LoginLimits;
   /** 32 random bytes from the data dir, for signing anonymous form tokens. */

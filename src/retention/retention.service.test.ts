@@ -190,6 +190,7 @@ for (const dialect of TEST_DIALECTS) {
       const client = new TestClient(t.app);
       await client.get('/login/member');
       await client.post('/login/member', { email: 'ada@example.org' });
+      await t.settle();
       await client.login('vorstand', await addUser(t.deps, 'vorstand', ['board']));
       t.clock.advance(23 * 3_600_000);
       await run();

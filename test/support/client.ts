@@ -105,13 +105,14 @@ export class TestClient {
  * gives the CSRF token for the next form.
  */
 export async function memberPortalClient(
-  t: Pick<TestApp, 'app' | 'mail'>,
+  t: Pick<TestApp, 'app' | 'mail' | 'settle'>,
   email: string,
   landing = '/me',
 ): Promise<TestClient> {
   const client = new TestClient(t.app);
   await client.get('/login/member');
   await client.post('/login/member', { email });
+  await t.settle();
   const mail = t.mail.sent.findLast((sent) => sent.to === email);
   const link = /(\/login\/link\/[A-Za-z0-9_-]{43})/.exec(mail?.text ?? '')?.[1] ?? '';
   await client.get(link);
