@@ -7,11 +7,14 @@ import type { Deps } from '../core/deps.ts';
 import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { hashToken, newId, newToken } from '../core/ids.ts';
+import { attempt, succeed } from '../core/limits/limiter.ts';
+import { loginKeys } from '../core/limits/login.ts';
 import { translator } from '../core/i18n/index.ts';
 import { accountsMessages } from './accounts.messages.ts';
 import { clubToday, getMember, hasLeft, type Member } from '../members/index.ts';
 import {
   deleteAccountRow,
+  deleteMemberSessions,
   deletePasswordTokensBefore,
   findAccountById,
   findAccountByUsername,
@@ -24,6 +27,7 @@ import {
   takeNextUid,
   updateAccount,
   usePasswordToken,
+  voidPasswordTokensOfAccount,
   type Account,
   type AccountServices,
 } from './accounts.repo.ts';
@@ -382,24 +386,34 @@ export async function passwordLinkAccount(
   return accountId ? findAccountById(deps.db, accountId) : undefined;
 }
 
+/**
+ * Stores a new password and, in the same transaction, voids every other password link of the
+ * account and ends the member's portal sessions except `keepSessionId` (whoever held the old
+ * password or a link loses it with the change).
+ */
 async function storePassword(
   deps: AccountDeps,
   actor: Actor,
   account: Account,
   password: string,
-  use?: string,
+  options: { use?: string; keepSessionId?: string | null } = {},
 ): Promise<void> {
   checkAccountPassword(password, account.username);
   const hash = await deps.accountHasher.hash(password);
   const at = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    if (use !== undefined && !(await usePasswordToken(trx, use, at.toISOString()))) {
+    if (
+      options.use !== undefined &&
+      !(await usePasswordToken(trx, options.use, at.toISOString()))
+    ) {
       throw new NotFoundError(
         'password_link_invalid',
         'This link has expired or has been used already.',
       );
     }
     await updateAccount(trx, account.id, { password_hash: hash }, at.toISOString());
+    await voidPasswordTokensOfAccount(trx, account.id, at.toISOString());
+    await deleteMemberSessions(trx, account.memberId, options.keepSessionId ?? null);
     await recordAudit(trx, at, actor, {
       event: 'accounts.password.set',
       memberId: account.memberId,
@@ -410,13 +424,15 @@ async function storePassword(
 }
 
 /**
- * Sets the password through a one-time link (single use, expiring).
+ * Sets the password through a one-time link (single use, expiring). The link proves possession;
+ * the account's other links become void and its portal sessions end, except `keepSessionId`.
  * @throws NotFoundError `password_link_invalid`; ValidationError `password_invalid`.
  */
 export async function setPasswordWithLink(
   deps: AccountDeps,
   token: string,
   password: string,
+  keepSessionId: string | null = null,
 ): Promise<Account> {
   const id = hashToken(token);
   const accountId = await findUsablePasswordToken(deps.db, id, deps.clock.now().toISOString());
@@ -426,11 +442,17 @@ export async function setPasswordWithLink(
       'This link has expired or has been used already.',
     );
   const account = await requireAccount(deps, accountId);
-  await storePassword(deps, { type: 'member', id: account.memberId }, account, password, id);
+  await storePassword(deps, { type: 'member', id: account.memberId }, account, password, {
+    use: id,
+    keepSessionId,
+  });
   return account;
 }
 
-/** Sets an account's password directly (the member in the portal, or the CLI). */
+/**
+ * Sets an account's password directly (the CLI, an admin): voids its password links and ends
+ * every portal session of its member.
+ */
 export async function setAccountPassword(
   deps: AccountDeps,
   actor: Actor,
@@ -438,6 +460,40 @@ export async function setAccountPassword(
   password: string,
 ): Promise<void> {
   await storePassword(deps, actor, await requireAccount(deps, id), password);
+}
+
+/**
+ * The member changes the password in the portal: when the account has one, `currentPassword`
+ * must match it (checked under the login limits of the account's name, so a taken-over session
+ * cannot guess it either). Ends the member's other portal sessions; `sessionId` stays.
+ * @throws ValidationError `current_password_wrong`, `login_throttled`, `password_invalid`.
+ */
+export async function changeAccountPassword(
+  deps: AccountDeps & Pick<Deps, 'loginLimits'>,
+  actor: Actor,
+  id: string,
+  currentPassword: string,
+  password: string,
+  sessionId: string,
+): Promise<void> {
+  const account = await requireAccount(deps, id);
+  if (account.passwordHash !== null) {
+    const keys = loginKeys(deps.loginLimits, account.username, null);
+    const decision = attempt(keys);
+    if (!decision.allowed)
+      throw new ValidationError(
+        'login_throttled',
+        `Too many wrong passwords; try again in ${decision.retryAfterSeconds} seconds.`,
+        [{ path: 'current', message: 'too many wrong passwords, try again later' }],
+      );
+    if (decision.lockedOut.length > 0) await recordLoginLockout(deps, 'name', account.username);
+    if (!(await deps.accountHasher.verify(account.passwordHash, currentPassword)))
+      throw new ValidationError('current_password_wrong', 'The current password is wrong.', [
+        { path: 'current', message: 'is wrong' },
+      ]);
+    succeed(keys);
+  }
+  await storePassword(deps, actor, account, password, { keepSessionId: sessionId });
 }
 
 /** Disables an account on every service at once (projections drop it at the next sync). */

@@ -14,9 +14,29 @@ import {
 import { LinkConfirmPage, LoginPage, MemberLoginPage } from './auth.views.tsx';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session.middleware.ts';
 
-/** A redirect target only if it is a path on this site (no open redirect). */
+const NEXT_BASE = 'http://treff.invalid';
+
+/**
+ * A redirect target only if it is a path on this site (no open redirect), else ''. Browsers
+ * drop tabs and newlines from a URL and read `\` as `/`, so `/\t/evil.example` or `/\evil.example`
+ * would lead to another host, and a raw newline cannot go into a Location header at all: the
+ * value must be printable ASCII without a backslash, start with exactly one `/`, hold no
+ * control character or backslash once percent-decoded either, and still name this origin when
+ * the WHATWG URL parser resolves it.
+ */
 function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '';
+  if (typeof value !== 'string' || value.length > 2000) return '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return '';
+  }
+  if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(value) || value.includes('\\')) return '';
+  if (/[\p{Cc}\\]/u.test(decoded) || decoded.startsWith('//')) return '';
+  const url = new URL(value, NEXT_BASE);
+  if (url.origin !== NEXT_BASE) return '';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
