@@ -434,7 +434,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     );
   accounts
     .command('set-password')
-    .description('set an account password, read from stdin')
+    .description('set an account password, read from stdin; ends its portal sessions and links')
     .argument('<username>')
     .addOption(configOption())
     .action(async (username: string, options: { config?: string }) => {
