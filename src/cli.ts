@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Command, Option } from 'commander';
@@ -10,7 +10,7 @@ import { configPath, ConfigError, loadConfig } from './core/config/load.ts';
 import { TreffConfig } from './core/config/schema.ts';
 import { migrateToLatest } from './core/db/database.ts';
 import { AppError, formatIssues } from './core/errors.ts';
-import { writeFileAtomic } from './core/fs.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
 import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
@@ -115,7 +115,7 @@ async function initialise(
   io: CliIO,
   options: { demo: boolean; admin: string },
 ): Promise<boolean> {
-  await mkdir(runtime.config.paths.dataDir, { recursive: true, mode: 0o750 });
+  await ensurePrivateDir(runtime.config.paths.dataDir);
   if ((await listUsers(runtime.db)).length > 0) return false;
   const password = generatePassword();
   await createUser(runtime, CLI_ACTOR, {
@@ -348,7 +348,8 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (options: { config?: string; status: string; out?: string }) => {
       await withRuntime(io, options.config, async (runtime) => {
         const csv = await exportMembers(runtime, CLI_ACTOR, options.status);
-        if (options.out) await writeFileAtomic(resolve(options.out), csv, { mode: 0o600 });
+        if (options.out)
+          await writeFileAtomic(resolve(options.out), csv, { mode: PRIVATE_FILE_MODE });
         else io.out(csv);
       });
     });
