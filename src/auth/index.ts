@@ -9,6 +9,7 @@ export {
   USERNAME,
 } from './auth.service.ts';
 export type { User } from './auth.service.ts';
+export { deleteSessionsCreatedBefore, type SessionOwner } from './logins.repo.ts';
 export {
   deleteExpiredSessions,
   deleteLoginLinksBefore,
