@@ -4,7 +4,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { createApp, createRuntime, type Runtime, type RuntimeOptions } from './app.ts';
-import { createUser, listUsers, setUserPassword } from './auth/index.ts';
+import {
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  listUsers,
+  setUserPassword,
+} from './auth/index.ts';
 import { CLI_ACTOR } from './core/audit/index.ts';
 import { configPath, ConfigError, loadConfig } from './core/config/load.ts';
 import { TreffConfig } from './core/config/schema.ts';
@@ -636,8 +643,37 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (options: { config?: string }) => {
       await withRuntime(io, options.config, async (runtime) => {
         for (const user of await listUsers(runtime.db))
-          io.out(`${user.username}\t${user.roles.join(',')}\t${user.displayName}\n`);
+          io.out(
+            `${user.username}\t${user.roles.join(',')}\t${user.displayName}${user.disabledAt ? '\tdisabled' : ''}\n`,
+          );
       });
+    });
+  users
+    .command('disable')
+    .description('stop a login from logging in and end its sessions (not the last admin)')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => disableUser(runtime, CLI_ACTOR, username));
+      io.out(`Disabled ${username}; its sessions have ended.\n`);
+    });
+  users
+    .command('enable')
+    .description('let a disabled login log in again')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => enableUser(runtime, CLI_ACTOR, username));
+      io.out(`Enabled ${username}.\n`);
+    });
+  users
+    .command('delete')
+    .description('delete a login when the office ends, with its sessions (not the last admin)')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => deleteUser(runtime, CLI_ACTOR, username));
+      io.out(`Deleted ${username}.\n`);
     });
 
   const policy = program

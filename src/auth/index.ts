@@ -10,6 +10,7 @@ export {
 } from './auth.service.ts';
 export type { User } from './auth.service.ts';
 export { deleteSessionsCreatedBefore, type SessionOwner } from './logins.repo.ts';
+export { deleteUser, disableUser, enableUser } from './logins.service.ts';
 export {
   deleteExpiredSessions,
   deleteLoginLinksBefore,
