@@ -1,4 +1,5 @@
 import { recordAudit, type Actor } from '../core/audit/index.ts';
+import { lockForTransaction } from '../core/db/dialect.ts';
 import type { Deps } from '../core/deps.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { deleteSessionsOfUser, findUserForLogin, listUsers, type User } from './auth.repo.ts';
@@ -20,6 +21,7 @@ async function userNamed(db: Deps['db'], username: string): Promise<User> {
   return user;
 }
 
+/** Call inside the transaction, after {@link lockForTransaction} `users`. */
 async function refuseLastAdmin(db: Deps['db'], user: User): Promise<void> {
   if (user.disabledAt !== null || !user.roles.includes('admin')) return;
   const others = (await listUsers(db)).filter(
@@ -41,6 +43,7 @@ async function refuseLastAdmin(db: Deps['db'], user: User): Promise<void> {
 export async function disableUser(deps: LoginDeps, actor: Actor, username: string): Promise<User> {
   const at = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
+    await lockForTransaction(trx, 'users');
     const user = await userNamed(trx, username);
     if (user.disabledAt !== null) return user;
     await refuseLastAdmin(trx, user);
@@ -74,6 +77,7 @@ export async function enableUser(deps: LoginDeps, actor: Actor, username: string
 export async function deleteUser(deps: LoginDeps, actor: Actor, username: string): Promise<void> {
   const at = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
+    await lockForTransaction(trx, 'users');
     const user = await userNamed(trx, username);
     await refuseLastAdmin(trx, user);
     await deleteSessionsOfUser(trx, user.id);

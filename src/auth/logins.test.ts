@@ -83,6 +83,18 @@ for (const dialect of TEST_DIALECTS) {
       );
     });
 
+    test('of two admins disabled at the same moment, one stays', async () => {
+      await addUser(t.deps, 'root', ['admin']);
+      await addUser(t.deps, 'zweit', ['admin']);
+      const results = await Promise.allSettled([
+        disableUser(t.deps, CLI_ACTOR, 'root'),
+        disableUser(t.deps, CLI_ACTOR, 'zweit'),
+      ]);
+      assert.deepEqual(results.map((result) => result.status).sort(), ['fulfilled', 'rejected']);
+      const enabled = (await listUsers(t.deps.db)).filter((user) => user.disabledAt === null);
+      assert.equal(enabled.length, 1);
+    });
+
     test('the admin page disables, enables and deletes logins, each confirmed', async () => {
       const admin = new TestClient(t.app);
       await admin.login('root', await addUser(t.deps, 'root', ['admin']));
