@@ -19,6 +19,7 @@ describe('treff doctor: modes of treff data', () => {
     config = parseConfig(await readFile(EXAMPLE_CONFIG, 'utf8'), '/etc/treff/treff.yaml');
     const data = join(root, 'etc/treff/data');
     await mkdir(join(data, 'outbox'), { recursive: true });
+    await mkdir(join(data, 'quarantine'), { mode: 0o700 });
     await chmod(data, 0o700);
     await chmod(join(data, 'outbox'), 0o755);
     for (const [name, mode] of [
@@ -26,6 +27,7 @@ describe('treff doctor: modes of treff data', () => {
       ['treff.db-wal', 0o600],
       ['secret.key', 0o600],
       ['outbox/20261127T120000Z-abcd.eml', 0o640],
+      ['quarantine/x.json', 0o644],
     ] as const) {
       await writeFile(join(data, name), 'x');
       await chmod(join(data, name), mode);
@@ -46,10 +48,12 @@ describe('treff doctor: modes of treff data', () => {
       `✗ ${PRIVATE_FILES_PROMISE}: /etc/treff/data/outbox: mode is 0755 (group or others may access it) (expected 0700 or stricter (owner only)); fix: chmod 700 /etc/treff/data/outbox`,
       `✗ ${PRIVATE_FILES_PROMISE}: /etc/treff/data/treff.db: mode is 0644 (group or others may access it) (expected 0600 or stricter (owner only)); fix: chmod 600 /etc/treff/data/treff.db`,
       `✗ ${PRIVATE_FILES_PROMISE}: /etc/treff/data/outbox/20261127T120000Z-abcd.eml: mode is 0640 (group or others may access it) (expected 0600 or stricter (owner only)); fix: chmod 600 /etc/treff/data/outbox/20261127T120000Z-abcd.eml`,
+      `✗ ${PRIVATE_FILES_PROMISE}: /etc/treff/data/quarantine/x.json: mode is 0644 (group or others may access it) (expected 0600 or stricter (owner only)); fix: chmod 600 /etc/treff/data/quarantine/x.json`,
     ]);
     const ok = mine.filter((finding) => finding.severity === 'ok').map((finding) => finding.file);
     assert.deepEqual(ok.sort(), [
       '/etc/treff/data',
+      '/etc/treff/data/quarantine',
       '/etc/treff/data/secret.key',
       '/etc/treff/data/treff.db-wal',
     ]);

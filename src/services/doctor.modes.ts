@@ -3,7 +3,7 @@ import { check, type Check, type CheckContext, type Finding } from './doctor.ts'
 
 /**
  * treff's own files (issue 11, item 1): the data dir, the database with `-wal` and `-shm`, the
- * installation secret, the outbox and the WKS submission key hold the registry, password hashes,
+ * installation secret, the outbox, the mail quarantine and the WKS submission key hold the registry, password hashes,
  * mails and secrets. Members have shell logins on the same host, so none of it may be open to
  * the group or to others. A path that does not exist (a rendered tree, PostgreSQL) is not
  * reported.
@@ -35,12 +35,13 @@ async function modeFinding(
 
 async function privateFiles(context: CheckContext): Promise<Finding[]> {
   const { config, fs } = context;
-  const { dataDir, outboxDir, secretFile } = config.paths;
+  const { dataDir, outboxDir, quarantineDir, secretFile } = config.paths;
   const wks = posix.join(dataDir, 'wks');
   const targets: { path: string; kind: 'dir' | 'file' }[] = [
     { path: dataDir, kind: 'dir' },
     { path: secretFile, kind: 'file' },
     { path: outboxDir, kind: 'dir' },
+    { path: quarantineDir, kind: 'dir' },
     { path: wks, kind: 'dir' },
   ];
   if (config.database.url.startsWith('sqlite:')) {
@@ -53,6 +54,10 @@ async function privateFiles(context: CheckContext): Promise<Finding[]> {
   }
   for (const name of await fs.list(outboxDir)) {
     if (name.endsWith('.eml')) targets.push({ path: posix.join(outboxDir, name), kind: 'file' });
+  }
+  for (const name of await fs.list(quarantineDir)) {
+    if (name.endsWith('.eml') || name.endsWith('.json'))
+      targets.push({ path: posix.join(quarantineDir, name), kind: 'file' });
   }
   for (const name of await fs.list(wks)) {
     if (name.endsWith('.key')) targets.push({ path: posix.join(wks, name), kind: 'file' });
