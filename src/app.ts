@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config/load.ts';
 import { migrateToLatest, openDatabase } from './core/db/database.ts';
 import type { Deps } from './core/deps.ts';
-import { writeFileAtomic } from './core/fs.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
 import { createWebFrame } from './core/http/app.tsx';
 import type { AppEnv } from './core/http/context.ts';
 import { createLoginLimits } from './core/limits/login.ts';
@@ -53,6 +53,8 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
+  // Registry, secret, outbox and keys live here: private whatever the umask (README, Security).
+  await ensurePrivateDir(config.paths.dataDir);
   const handle = await openDatabase(
     config.database.url,
     options.pgSchema ? { pgSchema: options.pgSchema } : {},
@@ -112,7 +114,7 @@ export async function loadOrCreateSecret(path: string): Promise<Buffer> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const secret = randomBytes(32);
-  await writeFileAtomic(path, secret, { mode: 0o600 });
+  await writeFileAtomic(path, secret, { mode: PRIVATE_FILE_MODE });
   return secret;
 }
 

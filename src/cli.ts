@@ -1,16 +1,23 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { createApp, createRuntime, type Runtime, type RuntimeOptions } from './app.ts';
-import { createUser, listUsers, setUserPassword } from './auth/index.ts';
+import {
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  listUsers,
+  setUserPassword,
+} from './auth/index.ts';
 import { CLI_ACTOR } from './core/audit/index.ts';
 import { configPath, ConfigError, loadConfig } from './core/config/load.ts';
 import { TreffConfig } from './core/config/schema.ts';
 import { migrateToLatest } from './core/db/database.ts';
 import { AppError, formatIssues } from './core/errors.ts';
-import { writeFileAtomic } from './core/fs.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
 import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
@@ -115,7 +122,7 @@ async function initialise(
   io: CliIO,
   options: { demo: boolean; admin: string },
 ): Promise<boolean> {
-  await mkdir(runtime.config.paths.dataDir, { recursive: true, mode: 0o750 });
+  await ensurePrivateDir(runtime.config.paths.dataDir);
   if ((await listUsers(runtime.db)).length > 0) return false;
   const password = generatePassword();
   await createUser(runtime, CLI_ACTOR, {
@@ -348,7 +355,8 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (options: { config?: string; status: string; out?: string }) => {
       await withRuntime(io, options.config, async (runtime) => {
         const csv = await exportMembers(runtime, CLI_ACTOR, options.status);
-        if (options.out) await writeFileAtomic(resolve(options.out), csv, { mode: 0o600 });
+        if (options.out)
+          await writeFileAtomic(resolve(options.out), csv, { mode: PRIVATE_FILE_MODE });
         else io.out(csv);
       });
     });
@@ -635,8 +643,37 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (options: { config?: string }) => {
       await withRuntime(io, options.config, async (runtime) => {
         for (const user of await listUsers(runtime.db))
-          io.out(`${user.username}\t${user.roles.join(',')}\t${user.displayName}\n`);
+          io.out(
+            `${user.username}\t${user.roles.join(',')}\t${user.displayName}${user.disabledAt ? '\tdisabled' : ''}\n`,
+          );
       });
+    });
+  users
+    .command('disable')
+    .description('stop a login from logging in and end its sessions (not the last admin)')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => disableUser(runtime, CLI_ACTOR, username));
+      io.out(`Disabled ${username}; its sessions have ended.\n`);
+    });
+  users
+    .command('enable')
+    .description('let a disabled login log in again')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => enableUser(runtime, CLI_ACTOR, username));
+      io.out(`Enabled ${username}.\n`);
+    });
+  users
+    .command('delete')
+    .description('delete a login when the office ends, with its sessions (not the last admin)')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => deleteUser(runtime, CLI_ACTOR, username));
+      io.out(`Deleted ${username}.\n`);
     });
 
   const policy = program

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SYSTEM_ACTOR, recordAudit, type Actor } from '../core/audit/index.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
 import type { Deps } from '../core/deps.ts';
 import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/fs.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { hashToken, newId, newToken } from '../core/ids.ts';
 import { attempt, succeed } from '../core/limits/limiter.ts';
@@ -178,10 +179,11 @@ export function accountAddresses(
  */
 export async function requestSync(deps: Pick<Deps, 'config' | 'clock' | 'log'>): Promise<void> {
   try {
-    await mkdir(deps.config.paths.dataDir, { recursive: true });
+    await ensurePrivateDir(deps.config.paths.dataDir);
     await writeFile(
       join(deps.config.paths.dataDir, 'sync.request'),
       `${deps.clock.now().toISOString()}\n`,
+      { mode: PRIVATE_FILE_MODE },
     );
   } catch (error) {
     deps.log.error({ err: error }, 'could not request a sync');

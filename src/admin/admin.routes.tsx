@@ -1,9 +1,17 @@
 import { Hono } from 'hono';
 import type { Deps } from '../core/deps.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
-import type { AppEnv } from '../core/http/context.ts';
+import { actorOf, sessionOf, type AppEnv } from '../core/http/context.ts';
+import { AppError, ValidationError, type FieldIssue } from '../core/errors.ts';
+import { formProblems, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
-import { Layout, type PageContext } from '../core/http/layout.tsx';
+import {
+  ConfirmedActionForm,
+  CsrfField,
+  Layout,
+  Notices,
+  type PageContext,
+} from '../core/http/layout.tsx';
 import { formatDateTime } from '../core/i18n/index.ts';
 import {
   listOutbox,
@@ -12,7 +20,7 @@ import {
   type OutboxEntry,
 } from '../core/mail/mailer.ts';
 import { listQuarantine, type QuarantineEntry } from '../core/mail/quarantine.ts';
-import { listUsers, type User } from '../auth/index.ts';
+import { deleteUser, disableUser, enableUser, listUsers, type User } from '../auth/index.ts';
 
 function OutboxPage(props: {
   page: PageContext;
@@ -127,17 +135,25 @@ function QuarantinePage(props: {
   );
 }
 
-function UsersPage(props: { page: PageContext; users: User[] }) {
-  const { t } = props.page;
+function UsersPage(props: {
+  page: PageContext;
+  users: User[];
+  notice?: string | undefined;
+  issues?: readonly FieldIssue[] | undefined;
+}) {
+  const { t, csrfToken } = props.page;
   return (
     <Layout page={props.page} title={t('users.title')}>
       <h1>{t('users.title')}</h1>
+      <Notices notice={props.notice} issues={props.issues} />
       <table>
         <thead>
           <tr>
             <th>{t('users.username')}</th>
             <th>{t('users.name')}</th>
             <th>{t('users.roles')}</th>
+            <th>{t('users.status')}</th>
+            <th>{t('users.actions')}</th>
           </tr>
         </thead>
         <tbody>
@@ -146,6 +162,30 @@ function UsersPage(props: { page: PageContext; users: User[] }) {
               <td>{user.username}</td>
               <td>{user.displayName}</td>
               <td>{user.roles.map((role) => t(`role.${role}`)).join(', ')}</td>
+              <td>{user.disabledAt ? t('users.disabled') : t('users.active')}</td>
+              <td>
+                {user.disabledAt ? (
+                  <form method="post" action={`/admin/users/${user.username}/enable`}>
+                    <CsrfField token={csrfToken} />
+                    <button type="submit" class="secondary">
+                      {t('users.enable')}
+                    </button>
+                  </form>
+                ) : (
+                  <ConfirmedActionForm
+                    action={`/admin/users/${user.username}/disable`}
+                    csrfToken={csrfToken}
+                    confirmLabel={t('users.disableConfirm')}
+                    submitLabel={t('users.disable')}
+                  />
+                )}
+                <ConfirmedActionForm
+                  action={`/admin/users/${user.username}/delete`}
+                  csrfToken={csrfToken}
+                  confirmLabel={t('users.deleteConfirm')}
+                  submitLabel={t('users.delete')}
+                />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -203,8 +243,50 @@ export function adminRoutes(
       />,
     ),
   );
-  app.get('/admin/users', admins, async (c) =>
-    sendPage(c, <UsersPage page={pageContext(c)} users={await listUsers(deps.db)} />),
-  );
+  const usersPage = async (
+    c: Parameters<typeof pageContext>[0],
+    extra: { notice?: string; issues?: readonly FieldIssue[] } = {},
+    status: 200 | 404 | 409 | 422 = 200,
+  ) =>
+    sendPage(
+      c,
+      <UsersPage
+        page={pageContext(c)}
+        users={await listUsers(deps.db)}
+        notice={extra.notice}
+        issues={extra.issues}
+      />,
+      status,
+    );
+  app.get('/admin/users', admins, (c) => usersPage(c));
+  // Disable, enable and delete a login (issue 11, item 8); disabling and deleting are confirmed.
+  for (const action of ['disable', 'enable', 'delete'] as const) {
+    app.post(`/admin/users/:username/${action}`, admins, async (c) => {
+      const t = c.get('t');
+      const username = c.req.param('username');
+      try {
+        const { confirm } = formText(await c.req.parseBody(), ['confirm']);
+        if (action !== 'enable' && confirm !== 'yes')
+          throw new ValidationError('confirmation_missing', t('users.confirmMissing'));
+        const actor = actorOf(sessionOf(c));
+        if (action === 'disable') await disableUser(deps, actor, username);
+        else if (action === 'enable') await enableUser(deps, actor, username);
+        else await deleteUser(deps, actor, username);
+        return await usersPage(c, { notice: t(`users.${action}dNotice`, { username }) });
+      } catch (error) {
+        const issues =
+          error instanceof AppError && error.code === 'last_admin'
+            ? [{ path: '', message: t('users.lastAdmin', { username }) }]
+            : formProblems(error);
+        const status =
+          error instanceof AppError && error.kind === 'not_found'
+            ? 404
+            : error instanceof AppError && error.kind === 'conflict'
+              ? 409
+              : 422;
+        return usersPage(c, { issues }, status);
+      }
+    });
+  }
   return app;
 }

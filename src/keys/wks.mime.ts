@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Transporter } from 'nodemailer';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config/load.ts';
-import { writeFileAtomic } from '../core/fs.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../core/fs.ts';
 
 /**
  * Mail for the Web Key Service. The WKS messages are MIME structures that must arrive byte for
@@ -34,7 +34,10 @@ export function rawMailerFor(config: Config, clock: Clock, password?: string): R
           .replace(/[-:]/g, '')
           .replace(/\.\d+Z$/, 'Z');
         const name = `${stamp}-${randomBytes(4).toString('hex')}.eml`;
-        await writeFileAtomic(join(config.paths.outboxDir, name), message, { mode: 0o600 });
+        await ensurePrivateDir(config.paths.outboxDir);
+        await writeFileAtomic(join(config.paths.outboxDir, name), message, {
+          mode: PRIVATE_FILE_MODE,
+        });
       },
     };
   }

@@ -209,6 +209,37 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await t.deps.db.selectFrom('login_links').select('id').execute()).length, 0);
     });
 
+    test('deletes board sessions older than the declared 12 hours even when web.sessionTtl is longer', async () => {
+      // A declaration that was never checked: config check refuses this since issue 11.
+      t.deps.config.web.sessionTtl = 'P2D';
+      const client = new TestClient(t.app);
+      await client.login('vorstand', await addUser(t.deps, 'vorstand', ['board']));
+      t.clock.advance(13 * 3_600_000);
+      const outcomes = await run('board-logins.2');
+      assert.equal(outcomes[0]?.removed, 1);
+      assert.equal((await t.deps.db.selectFrom('sessions').select('id').execute()).length, 0);
+      assert.notEqual((await client.get('/admin/members')).status, 200, 'the session ended');
+    });
+
+    test('the sessions jobs report their oldest kept session, so the proof measures its age', async () => {
+      await createMember(t.deps, CLI_ACTOR, memberInput({ email: 'ada@example.org' }));
+      const client = new TestClient(t.app);
+      const loggedInAt = t.clock.now().toISOString();
+      await client.login('vorstand', await addUser(t.deps, 'vorstand', ['board']));
+      t.clock.advance(3_600_000);
+      const outcomes = await run();
+      assert.equal(outcomes.find((o) => o.job === 'board-logins.2')?.oldestKeptAt, loggedInAt);
+      assert.equal(
+        outcomes.find((o) => o.job === 'member-portal.2')?.oldestKeptAt,
+        null,
+        'a board session is not a member session',
+      );
+      const row = (await retentionStatus(t.deps)).find((r) => r.name === 'board-logins.2');
+      assert.equal(row?.oldestAgeMs, 3_600_000);
+      assert.equal(row?.limitMs, 12 * 3_600_000);
+      assert.equal(row?.state, 'ok');
+    });
+
     test('sweeps declared log files and upload directories under the root', async () => {
       const uploads = join(root, 'var/lib/prosody/upload');
       await mkdir(uploads, { recursive: true });

@@ -12,7 +12,7 @@ import {
   type Duration,
 } from '../core/duration.ts';
 import type { FieldIssue } from '../core/errors.ts';
-import { deleteExpiredSessions, deleteLoginLinksBefore } from '../auth/index.ts';
+import { deleteLoginLinksBefore, deleteSessionsCreatedBefore } from '../auth/index.ts';
 import {
   anonymiseAuditOfErasedMembers,
   ERASABLE_COLUMNS,
@@ -196,14 +196,19 @@ function compileLogins(
 ): JobBody | string {
   const data = rule.data ?? activity.data;
   if (data.every((item) => item === 'sessions')) {
-    return deleteJob(name, async (context) => ({
-      removed: await deleteExpiredSessions(
-        context.deps.db,
-        context.deps.clock.now(),
-        context.dryRun,
-      ),
-      oldestKeptAt: null,
-    }));
+    // Counted from login, not from the session's own expiry: a longer web.sessionTtl
+    // (refused by config check) must not keep a session past the declared period.
+    const owner = table === 'users' ? 'user' : table === 'login_links' ? 'member' : 'all';
+    return deleteJob(name, async (context) => {
+      const now = context.deps.clock.now();
+      const result = await deleteSessionsCreatedBefore(context.deps.db, {
+        before: subtractDuration(now, period),
+        now,
+        owner,
+        dryRun: context.dryRun,
+      });
+      return { removed: result.removed, oldestKeptAt: result.oldestKept };
+    });
   }
   if (table === 'login_links' && data.every((item) => item === 'loginLinks' || item === 'email')) {
     return deleteJob(name, async (context) => {

@@ -61,3 +61,15 @@ export async function withJobLock(
     }
   });
 }
+
+/**
+ * Serialises the transactions that take the lock `name`, until each ends: on PostgreSQL with a
+ * transaction-level advisory lock (several processes, READ COMMITTED, so a check such as "another
+ * admin is left" could otherwise pass in two transactions at once). SQLite needs none: treff's
+ * connection runs one transaction at a time, and a second process that wrote on a stale snapshot
+ * gets SQLITE_BUSY instead of committing. Call it first inside the transaction.
+ */
+export async function lockForTransaction(trx: Kysely<DB>, name: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await sql`select pg_advisory_xact_lock(hashtext(${`treff.${name}`}))`.execute(trx);
+}

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Clock } from '../clock.ts';
 import { NotFoundError } from '../errors.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../fs.ts';
 
 /** A plain-text mail treff sends (login links, notices). */
 export interface OutgoingMail {
@@ -81,7 +81,8 @@ export function outboxMailer(options: { from: string; dir: string; clock: Clock 
         .replace(/[-:]/g, '')
         .replace(/\.\d+Z$/, 'Z');
       const name = `${stamp}-${randomBytes(4).toString('hex')}.eml`;
-      await writeFileAtomic(join(options.dir, name), info.message, { mode: 0o600 });
+      await ensurePrivateDir(options.dir);
+      await writeFileAtomic(join(options.dir, name), info.message, { mode: PRIVATE_FILE_MODE });
     },
   };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { ensurePrivateDir, writeFileAtomic } from '../fs.ts';
 
 /**
  * The mail quarantine: inbound mail that treff's parser refuses (too big, too many or too deeply
@@ -107,7 +107,7 @@ export async function quarantineMail(
   raw: Buffer,
   facts: { reason: QuarantineReason; recipient: string },
 ): Promise<QuarantineEntry> {
-  await mkdir(deps.dir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(deps.dir);
   if ((await directoryBytes(deps.dir)) + raw.length > QUARANTINE_MAX_BYTES)
     throw Object.assign(new Error('the mail quarantine is full'), { code: 'quarantine_full' });
   const at = deps.clock.now();
