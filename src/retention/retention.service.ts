@@ -1,4 +1,5 @@
 import { SYSTEM_ACTOR, type Actor } from '../core/audit/index.ts';
+import { releaseErasedPages } from '../core/db/dialect.ts';
 import type { Deps } from '../core/deps.ts';
 import { addDuration } from '../core/duration.ts';
 import { NotFoundError } from '../core/errors.ts';
@@ -32,7 +33,8 @@ const RUN_HISTORY_DAYS = 400;
 /**
  * Runs the retention jobs (all, or the one named) and records each run with its counts. A
  * failing job is recorded as failed and does not stop the others; its message names the job and
- * the error, never data. Dry runs count what would go and are recorded as dry runs.
+ * the error, never data. Dry runs count what would go and are recorded as dry runs. A real run
+ * ends by releasing the pages of deleted rows (`releaseErasedPages`).
  * @throws NotFoundError `retention_job_not_found` for an unknown name.
  */
 export async function runRetention(
@@ -58,11 +60,20 @@ export async function runRetention(
   }
   const outcomes: JobOutcome[] = [];
   for (const job of jobs) outcomes.push(await runJob(deps, job, options));
-  if (!options.dryRun)
+  if (!options.dryRun) {
     await deleteRunsBefore(
       deps.db,
       new Date(deps.clock.now().getTime() - RUN_HISTORY_DAYS * 86_400_000).toISOString(),
     );
+    // Erased rows must not stay readable in the WAL or in dead tuples (issue 11 §3). Every real
+    // run does it, not only one that removed something: an account deleted by an admin between
+    // runs is cleaned up by the next one.
+    if (!(await releaseErasedPages(deps.db, deps.dialect)))
+      deps.log.warn(
+        { event: 'retention.wal.busy' },
+        'the WAL could not be truncated (another connection reads); the next run tries again',
+      );
+  }
   return outcomes;
 }
 
