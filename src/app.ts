@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config/load.ts';
 import { migrateToLatest, openDatabase } from './core/db/database.ts';
 import type { Deps } from './core/deps.ts';
+import { fileErasureJournal, journalPathIn, type ErasureJournal } from './core/erasure-journal.ts';
 import { writeFileAtomic } from './core/fs.ts';
 import { createWebFrame } from './core/http/app.tsx';
 import type { AppEnv } from './core/http/context.ts';
@@ -38,6 +39,7 @@ export interface RuntimeOptions {
   pgSchema?: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  journal?: ErasureJournal;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function createRuntime(
       hasher: options.hasher ?? argon2Hasher(),
       accountHasher: options.accountHasher ?? yescryptHasher(),
       secret,
+      journal: options.journal ?? fileErasureJournal(journalPathIn(config.paths.dataDir)),
       close: () => handle.close(),
     };
   } catch (error) {

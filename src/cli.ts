@@ -14,6 +14,7 @@ import { writeFileAtomic } from './core/fs.ts';
 import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/demo.ts';
 import { buildAccessReport } from './access/index.ts';
+import { registerBackupCommands } from './backup/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
 import {
   formatStatusLine,
@@ -570,6 +571,16 @@ export function buildProgram(io: CliIO = processIO): Command {
           throw new CliFailure('data is kept longer than declared');
       });
     });
+
+  registerBackupCommands(program, {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+    loadConfig: (flag) => loadConfig(configPath(flag)),
+    openRuntime: (config) =>
+      createRuntime(config, { log: createLogger({ level: 'warn' }), ...io.runtimeOptions }),
+  });
 
   registerKeyCommands(program.command('keys'), {
     out: (text) => {

@@ -13,6 +13,7 @@ export {
   getAccountByUsername,
   getAccountOfMember,
   reconcileAccounts,
+  replayAccountDeletion,
   setAccountPassword,
   type Account,
   type AccountServices,

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts';
 import type { Config } from './config/load.ts';
 import type { Db, Dialect } from './db/database.ts';
+import type { ErasureJournal } from './erasure-journal.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { AccountHasher, PasswordHasher } from './password.ts';
@@ -25,4 +26,6 @@ export interface Deps {
   accountHasher: AccountHasher;
   /** 32 random bytes from the data dir, for signing anonymous form tokens. */
   secret: Buffer;
+  /** Every erasure by kind and id, outside the database, replayed after a restore. */
+  journal: ErasureJournal;
 }
