@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import * as openpgp from 'openpgp';
 import pg from 'pg';
 import { createRuntime } from '../app.ts';
 import {
@@ -256,6 +257,14 @@ for (const dialect of TEST_DIALECTS) {
         'backup_file_missing',
       );
       assert.equal(await attempt(backup.file, join(work, 'no-key.asc')), 'backup_key_missing');
+      const locked = await openpgp.encryptKey({
+        privateKey: await openpgp.readPrivateKey({
+          armoredKey: await readFile(secretFile, 'utf8'),
+        }),
+        passphrase: 'correct horse',
+      });
+      await writeFile(join(work, 'locked.asc'), locked.armor());
+      assert.equal(await attempt(backup.file, join(work, 'locked.asc')), 'backup_key_locked');
     });
   });
 }
