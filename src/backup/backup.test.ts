@@ -184,6 +184,14 @@ for (const dialect of TEST_DIALECTS) {
         const back = await getMember(restored, TREASURER, member.id);
         assert.equal(back.street, null, 'the erased street is back');
         assert.equal(back.email, null, 'the erased email is back');
+        const audit = await restored.db
+          .selectFrom('audit_events')
+          .select(['event', 'fields'])
+          .where('event', '=', 'backup.backup.restored')
+          .execute();
+        assert.deepEqual(audit, [
+          { event: 'backup.backup.restored', fields: '["members.fields","accounts.account"]' },
+        ]);
         if (dialect === 'postgres') {
           const client = new pg.Client({ connectionString: PG_URL });
           await client.connect();

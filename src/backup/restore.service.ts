@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { replayAccountDeletion } from '../accounts/index.ts';
-import type { Actor } from '../core/audit/index.ts';
+import { recordAudit, type Actor } from '../core/audit/index.ts';
 import type { Config } from '../core/config/load.ts';
 import type { Deps } from '../core/deps.ts';
 import type { ErasureKind, JournalEntry } from '../core/erasure-journal.ts';
@@ -160,6 +160,14 @@ export async function restoreBackup(
     for (const entry of entries) {
       if (await replay(runtime, options.actor, entry)) replayed[entry.kind]++;
     }
+    // The restore itself is a change of personal data: recorded after the replay, with the
+    // kinds replayed as its fields (names, never whose).
+    await recordAudit(runtime.db, runtime.clock.now(), options.actor, {
+      event: 'backup.backup.restored',
+      fields: Object.entries(replayed)
+        .filter(([, count]) => count > 0)
+        .map(([kind]) => kind),
+    });
     // Time-based rules that came due since the backup; the run also truncates the WAL and
     // vacuums, so the replayed erasures leave no bytes behind.
     const retention = await runRetention(runtime, {
