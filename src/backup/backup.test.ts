@@ -11,6 +11,7 @@ import {
   deleteAccount,
   getAccountByUsername,
   listAccounts,
+  runSync,
   setAccountPassword,
 } from '../accounts/index.ts';
 import { CLI_ACTOR } from '../core/audit/index.ts';
@@ -192,6 +193,19 @@ for (const dialect of TEST_DIALECTS) {
         assert.deepEqual(audit, [
           { event: 'backup.backup.restored', fields: '["members.fields","accounts.account"]' },
         ]);
+        // treff sync after the restore: no projection for the daemons names the account.
+        const syncRoot = join(work, 'root');
+        await runSync(restored, { root: syncRoot });
+        assert.doesNotMatch(
+          await readFile(join(syncRoot, 'var/lib/extrausers/passwd'), 'utf8'),
+          /^ada:/m,
+        );
+        assert.doesNotMatch(
+          await readFile(join(syncRoot, 'etc/dovecot/treff/users'), 'utf8'),
+          /^ada:/m,
+        );
+        for (const file of await filesUnder(syncRoot))
+          assert.equal(await holds(file, hash), false, `${file} holds the deleted password hash`);
         if (dialect === 'postgres') {
           const client = new pg.Client({ connectionString: PG_URL });
           await client.connect();
