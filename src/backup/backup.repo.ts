@@ -49,13 +49,26 @@ export async function tablesOf(db: Db, schema: string): Promise<string[]> {
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
+/**
+ * The connection URL without its password, and the password for `PGPASSWORD`: an argument is
+ * readable by every local user in /proc/PID/cmdline, the environment only by the owner.
+ */
+function connection(url: string): { url: string; env: NodeJS.ProcessEnv } {
+  const parsed = new URL(url);
+  if (!parsed.password) return { url, env: process.env };
+  const password = decodeURIComponent(parsed.password);
+  parsed.password = '';
+  return { url: parsed.toString(), env: { ...process.env, PGPASSWORD: password } };
+}
+
 function run(
   command: string,
   args: readonly string[],
+  env: NodeJS.ProcessEnv,
   input?: Uint8Array,
 ): Promise<{ stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -91,14 +104,19 @@ function run(
  * major version). Only the tables (`-t schema.*`), so the dump loads into an existing schema.
  */
 export async function dumpPostgres(url: string, schema: string): Promise<Buffer> {
-  const { stdout } = await run('pg_dump', [
-    '--no-owner',
-    '--no-privileges',
-    '--table',
-    `"${schema.replaceAll('"', '""')}".*`,
-    '--dbname',
-    url,
-  ]);
+  const target = connection(url);
+  const { stdout } = await run(
+    'pg_dump',
+    [
+      '--no-owner',
+      '--no-privileges',
+      '--table',
+      `"${schema.replaceAll('"', '""')}".*`,
+      '--dbname',
+      target.url,
+    ],
+    target.env,
+  );
   return stdout;
 }
 
@@ -116,9 +134,19 @@ export async function replaceWithDump(
   const drops = drop
     .map((table) => `drop table if exists ${ident(schema)}.${ident(table)} cascade;\n`)
     .join('');
+  const target = connection(url);
   await run(
     'psql',
-    ['--no-psqlrc', '--quiet', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '--dbname', url],
+    [
+      '--no-psqlrc',
+      '--quiet',
+      '--single-transaction',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '--dbname',
+      target.url,
+    ],
+    target.env,
     Buffer.concat([Buffer.from(`set client_min_messages = warning;\n${drops}`), dump]),
   );
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { PrivateKey, PublicKey } from 'openpgp';
 import { z } from 'zod';
@@ -110,8 +108,8 @@ export interface BackupReport {
 /**
  * Takes an encrypted backup and deletes the backups older than `backup.keep` (by the time in
  * their name, so the clock decides, not the file system). Nothing is written unencrypted into
- * the backup directory: a SQLite copy is made in a private temporary directory (0700) and
- * removed after encryption.
+ * the backup directory: a SQLite copy is made in a private temporary directory (0700) in the
+ * data dir and removed after encryption.
  * @throws ValidationError `backup_not_configured`, `backup_key_missing`, `backup_key_invalid`;
  * AppError `backup_tool_failed` / `backup_tool_missing` when pg_dump fails or is absent.
  */
@@ -128,8 +126,10 @@ export async function createBackup(
   let payload: Buffer;
   let schema: string | undefined;
   if (deps.dialect === 'sqlite') {
-    const work = join(tmpdir(), `treff-backup-${randomBytes(6).toString('hex')}`);
-    await mkdir(work, { mode: 0o700 });
+    // Beside the database, which holds the same bytes already: the plain copy never lands on
+    // another file system (a shared /tmp).
+    await mkdir(deps.config.paths.dataDir, { recursive: true });
+    const work = await mkdtemp(join(deps.config.paths.dataDir, '.backup-'));
     try {
       const copy = join(work, 'treff.db');
       await copySqlite(deps.db, copy);
