@@ -1,8 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-
-const MODULES = ['access', 'admin', 'auth', 'demo', 'members', 'site'];
+import boundaries from './eslint-rules/module-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/*/data/', '**/__fixtures__/**'] },
@@ -32,24 +31,19 @@ export default tseslint.config(
       ],
     },
   },
-  // Modules reach each other only through their index.ts (conventions §1).
-  ...MODULES.map((module) => ({
-    files: [`src/${module}/**/*.{ts,tsx}`],
+  // Modules reach each other only through their index.ts, and core imports no module
+  // (conventions §1); the module list is src/'s folder list (eslint-rules/module-boundaries.js).
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { treff: boundaries },
     rules: {
+      'treff/module-boundaries': ['error', { srcDir: `${import.meta.dirname}/src` }],
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            {
-              regex: `^\\.\\./(?!core/|${module}/)[a-z]+/(?!index\\.ts$).+`,
-              message: 'Import another module only through its index.ts.',
-            },
-            { group: ['hono/html'], message: 'Use Hono JSX; raw HTML is not allowed.' },
-          ],
-        },
+        { patterns: [{ group: ['hono/html'], message: 'Use Hono JSX; raw HTML is not allowed.' }] },
       ],
     },
-  })),
+  },
   {
     files: ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'bench/**'],
     rules: {
@@ -59,5 +53,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-condition': 'off',
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'eslint-rules/**'], ...tseslint.configs.disableTypeChecked },
 );

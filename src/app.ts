@@ -18,6 +18,7 @@ import { argon2Hasher, type AccountHasher, type PasswordHasher } from './core/pa
 import { accountRoutes, yescryptHasher } from './accounts/index.ts';
 import { mountKeys } from './keys/index.ts';
 import { memberRoutes } from './members/index.ts';
+import { messages } from './messages.ts';
 import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
@@ -72,6 +73,7 @@ export async function createRuntime(
       accountHasher: options.accountHasher ?? yescryptHasher(),
       secret,
       journal: options.journal ?? fileErasureJournal(journalPathIn(config.paths.dataDir)),
+      messages,
       close: () => handle.close(),
     };
   } catch (error) {
@@ -109,8 +111,11 @@ export async function loadOrCreateSecret(path: string): Promise<Buffer> {
   return secret;
 }
 
-/** The whole web application: the frame plus every module's routes. */
-export function createApp(deps: Deps): Hono<AppEnv> {
+/**
+ * The whole web application: the frame plus every module's routes. `demo` (only `treff demo`)
+ * shows one-time links in the outbox unmasked, for trying the example club.
+ */
+export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<AppEnv> {
   const app = createWebFrame({
     log: deps.log,
     clock: deps.clock,
@@ -118,13 +123,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     clubName: deps.config.club.name,
     publicUrl: deps.config.publicUrl,
     defaultLang: deps.config.club.defaultLanguage,
+    messages: deps.messages,
     sessionMiddleware: sessionMiddleware(deps),
   });
   app.route('/', siteRoutes(deps.config));
   app.route('/', authRoutes(deps));
   app.route('/', memberRoutes(deps));
   app.route('/', accessRoutes(deps));
-  app.route('/', adminRoutes(deps));
+  app.route('/', adminRoutes(deps, { revealOutboxLinks: options.demo === true }));
   app.route('/', policyRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', doctorRoutes(deps));

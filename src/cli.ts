@@ -12,7 +12,7 @@ import { migrateToLatest } from './core/db/database.ts';
 import { AppError, formatIssues } from './core/errors.ts';
 import { writeFileAtomic } from './core/fs.ts';
 import { createLogger } from './core/log.ts';
-import { createDemoUser, generatePassword, seedDemoMembers } from './demo/demo.ts';
+import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
@@ -161,10 +161,15 @@ async function startServer(
   runtime: Runtime,
   io: CliIO,
   ports: { port?: number | undefined; internalPort?: number | undefined },
+  options: { demo?: boolean } = {},
 ): Promise<void> {
   const listenPort = ports.port ?? runtime.config.web.port;
   const internalPort = ports.internalPort ?? runtime.config.web.internalPort;
-  const server = await listen(createApp(runtime).fetch, runtime.config.web.host, listenPort);
+  const server = await listen(
+    createApp(runtime, { demo: options.demo === true }).fetch,
+    runtime.config.web.host,
+    listenPort,
+  );
   const internal = await listen(internalApp(runtime).fetch, '127.0.0.1', internalPort);
   // The WKS mail intake, when the declaration asks for one (keys module).
   const intake = await startMailIntake(runtime);
@@ -229,7 +234,12 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (options: { config?: string; port?: number; internalPort?: number }) => {
       await withRuntime(io, options.config, async (runtime) => {
         await initialise(runtime, io, { demo: true, admin: 'admin' });
-        await startServer(runtime, io, { port: options.port, internalPort: options.internalPort });
+        await startServer(
+          runtime,
+          io,
+          { port: options.port, internalPort: options.internalPort },
+          { demo: true },
+        );
       });
     });
 

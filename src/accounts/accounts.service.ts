@@ -9,6 +9,7 @@ import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { hashToken, newId, newToken } from '../core/ids.ts';
 import { translator } from '../core/i18n/index.ts';
+import { accountsMessages } from './accounts.messages.ts';
 import { clubToday, getMember, hasLeft, type Member } from '../members/index.ts';
 import {
   deleteAccountRow,
@@ -253,7 +254,7 @@ export async function requestAccount(
     'requested',
     DEFAULT_SERVICES,
   );
-  const t = translator(deps.config.club.defaultLanguage);
+  const t = translator(deps.config.club.defaultLanguage, accountsMessages);
   await deps.mailer.send({
     to: deps.config.club.contacts.memberAccounts,
     subject: t('mail.accountRequested.subject'),
@@ -353,7 +354,7 @@ export async function sendPasswordLink(deps: AccountDeps, account: Account): Pro
     at: at.toISOString(),
     expiresAt: addDuration(at, ttl).toISOString(),
   });
-  const t = translator(deps.config.club.defaultLanguage);
+  const t = translator(deps.config.club.defaultLanguage, accountsMessages);
   const addresses = accountAddresses(deps.config, account.username);
   await deps.mailer.send({
     to: member.email,

@@ -5,7 +5,13 @@ import type { AppEnv } from '../core/http/context.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { Layout, type PageContext } from '../core/http/layout.tsx';
 import { formatDateTime } from '../core/i18n/index.ts';
-import { listOutbox, readOutboxMail, type OutboxEntry } from '../core/mail/mailer.ts';
+import {
+  listOutbox,
+  maskLinkTokens,
+  readOutboxMail,
+  type OutboxEntry,
+} from '../core/mail/mailer.ts';
+import { listQuarantine, type QuarantineEntry } from '../core/mail/quarantine.ts';
 import { listUsers, type User } from '../auth/index.ts';
 
 function OutboxPage(props: {
@@ -13,12 +19,19 @@ function OutboxPage(props: {
   entries: OutboxEntry[];
   timeZone: string;
   smtp: boolean;
+  reveal: boolean;
 }) {
   const { t, lang } = props.page;
   return (
     <Layout page={props.page} title={t('outbox.title')}>
       <h1>{t('outbox.title')}</h1>
       <p>{props.smtp ? t('outbox.smtp') : t('outbox.intro')}</p>
+      <p class={props.reveal ? 'notice' : 'muted'}>
+        {props.reveal ? t('outbox.demo') : t('outbox.masked')}
+      </p>
+      <p>
+        <a href="/admin/quarantine">{t('outbox.quarantineLink')}</a>
+      </p>
       <table>
         <thead>
           <tr>
@@ -47,6 +60,7 @@ function MailPage(props: {
   page: PageContext;
   mail: OutboxEntry & { text: string };
   timeZone: string;
+  reveal: boolean;
 }) {
   const { t, lang } = props.page;
   return (
@@ -58,10 +72,57 @@ function MailPage(props: {
         <dt>{t('outbox.to')}</dt>
         <dd>{props.mail.to}</dd>
       </dl>
-      <pre class="mail">{props.mail.text}</pre>
+      <p class={props.reveal ? 'notice' : 'muted'}>
+        {props.reveal ? t('outbox.demo') : t('outbox.masked')}
+      </p>
+      <pre class="mail">{props.reveal ? props.mail.text : maskLinkTokens(props.mail.text)}</pre>
       <p>
         <a href="/admin/outbox">{t('outbox.back')}</a>
       </p>
+    </Layout>
+  );
+}
+
+function QuarantinePage(props: {
+  page: PageContext;
+  entries: QuarantineEntry[];
+  timeZone: string;
+}) {
+  const { t, lang } = props.page;
+  return (
+    <Layout page={props.page} title={t('quarantine.title')}>
+      <h1>{t('quarantine.title')}</h1>
+      <p>{t('quarantine.intro')}</p>
+      {props.entries.length === 0 ? (
+        <p class="muted">{t('quarantine.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('quarantine.received')}</th>
+              <th>{t('quarantine.reason')}</th>
+              <th>{t('quarantine.bytes')}</th>
+              <th>{t('quarantine.recipient')}</th>
+              <th>{t('quarantine.file')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.entries.map((entry) => (
+              <tr>
+                <td>
+                  {entry.receivedAt ? formatDateTime(entry.receivedAt, lang, props.timeZone) : ''}
+                </td>
+                <td>{t(`quarantine.reason.${entry.reason}`)}</td>
+                <td>{entry.bytes}</td>
+                <td>{entry.recipient}</td>
+                <td>
+                  <code>{`${entry.id}.eml`}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </Layout>
   );
 }
@@ -94,8 +155,16 @@ function UsersPage(props: { page: PageContext; users: User[] }) {
   );
 }
 
-/** The admin's pages: the mail outbox and the list of web users. */
-export function adminRoutes(deps: Deps): Hono<AppEnv> {
+/**
+ * The admin's pages: the mail outbox, the mail quarantine and the list of web users. One-time
+ * link tokens in outbox mail are masked unless `revealOutboxLinks` (only `treff demo` sets it,
+ * so a newcomer can try the member portal on the example club).
+ */
+export function adminRoutes(
+  deps: Deps,
+  options: { revealOutboxLinks?: boolean } = {},
+): Hono<AppEnv> {
+  const reveal = options.revealOutboxLinks === true;
   const app = new Hono<AppEnv>();
   const admins = requireRole('admin');
   const timeZone = deps.config.club.timeZone;
@@ -109,6 +178,7 @@ export function adminRoutes(deps: Deps): Hono<AppEnv> {
         entries={await listOutbox(outbox)}
         timeZone={timeZone}
         smtp={deps.config.mail.smtp !== undefined}
+        reveal={reveal}
       />,
     ),
   );
@@ -118,6 +188,17 @@ export function adminRoutes(deps: Deps): Hono<AppEnv> {
       <MailPage
         page={pageContext(c)}
         mail={await readOutboxMail(outbox, c.req.param('id'))}
+        timeZone={timeZone}
+        reveal={reveal}
+      />,
+    ),
+  );
+  app.get('/admin/quarantine', admins, async (c) =>
+    sendPage(
+      c,
+      <QuarantinePage
+        page={pageContext(c)}
+        entries={await listQuarantine(deps.config.paths.quarantineDir)}
         timeZone={timeZone}
       />,
     ),

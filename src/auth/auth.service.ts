@@ -6,6 +6,7 @@ import { hashToken, newId, newToken } from '../core/ids.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
 import { recordAudit, type Actor } from '../core/audit/index.ts';
 import { translator, type Lang } from '../core/i18n/index.ts';
+import { authMessages } from './auth.messages.ts';
 import { checkServiceLogin } from '../accounts/index.ts';
 import { findMembersByEmail } from '../members/index.ts';
 import {
@@ -235,7 +236,7 @@ export async function requestLoginLink(
   const at = deps.clock.now();
   const ttl = parseDuration(deps.config.web.loginLinkTtl);
   if (!ttl) throw new Error('web.loginLinkTtl was validated at load');
-  const t = translator(lang);
+  const t = translator(lang, authMessages);
   await deleteLoginLinksBefore(deps.db, subtractDuration(at, loginLinkRetention(deps.config)));
   for (const member of members) {
     const hourAgo = new Date(at.getTime() - 3_600_000).toISOString();

@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config/load.ts';
 import type { Db, Dialect } from './db/database.ts';
 import type { ErasureJournal } from './erasure-journal.ts';
+import type { Catalogue } from './i18n/index.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { AccountHasher, PasswordHasher } from './password.ts';
@@ -28,4 +29,6 @@ export interface Deps {
   secret: Buffer;
   /** Every erasure by kind and id, outside the database, replayed after a restore. */
   journal: ErasureJournal;
+  /** Every text of every module (src/messages.ts), for `translator(lang, deps.messages)`. */
+  messages: Catalogue;
 }

@@ -11,7 +11,7 @@ import {
 } from '../core/http/context.ts';
 import { formFile, formProblems, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
-import { isMessageKey, type Translate } from '../core/i18n/index.ts';
+import type { Translate } from '../core/i18n/index.ts';
 import { getMemberByNumber } from '../members/index.ts';
 import { createKeyDirectory, type KeyDirectory } from './directory.ts';
 import {
@@ -35,7 +35,7 @@ import { isWkdRequest, wkdHandler } from './wkd.routes.ts';
 function problemsOf(error: unknown, t: Translate): readonly FieldIssue[] {
   const key = error instanceof AppError ? `keys.error.${error.code}` : '';
   const problems = formProblems(error);
-  return isMessageKey(key) ? [{ path: '', message: t(key) }] : problems;
+  return t.has(key) ? [{ path: '', message: t(key) }] : problems;
 }
 
 /** The uploaded key: the file if one was chosen, else the pasted text. */

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit, type Actor } from '../core/audit/index.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
+import type { Db } from '../core/db/database.ts';
 import type { Deps } from '../core/deps.ts';
 import type { JournalEntry } from '../core/erasure-journal.ts';
 import { addDuration, parseDuration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { hashToken, newId } from '../core/ids.ts';
 import { translator } from '../core/i18n/index.ts';
+import { keysMessages } from './keys.messages.ts';
 import { accountAddresses, getAccountByUsername, getAccountOfMember } from '../accounts/index.ts';
 import {
   clubToday,
@@ -183,7 +185,8 @@ function confirmationTtlEnd(deps: Pick<Deps, 'config' | 'clock'>): string {
 /**
  * Stores `checked` as the pending publication of `address` under a new one-time code, with
  * its audit event, replacing an older pending request. Returns the code (never stored: only its
- * SHA-256 is).
+ * SHA-256 is). `guard` runs first in the same transaction and may throw to store nothing (the
+ * WKS uses it to keep a pending request and to count its mails).
  */
 export async function storePending(
   deps: KeysDeps,
@@ -192,11 +195,13 @@ export async function storePending(
   address: string,
   checked: CheckedKey,
   source: KeySource,
+  guard?: (trx: Db) => Promise<void>,
 ): Promise<{ pending: WkdKey; code: string }> {
   const code = newNonce();
   const id = newId();
   const at = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
+    await guard?.(trx);
     await replacePending(trx, {
       id,
       memberId,
@@ -241,7 +246,7 @@ export async function requestPublication(
   if (checked === 'revoked') return { kind: 'revoked' };
   const { pending, code } = await storePending(deps, actor, memberId, address, checked, source);
   const member = await getMember(deps, { includeRestricted: true }, memberId);
-  const t = translator(deps.config.club.defaultLanguage);
+  const t = translator(deps.config.club.defaultLanguage, keysMessages);
   const challenge = await encryptChallenge(
     checked.binary,
     t('mail.keyChallenge.code', { club: deps.config.club.name, code }),

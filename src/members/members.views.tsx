@@ -1,13 +1,7 @@
 import type { AuditEvent } from '../core/audit/index.ts';
 import { CsrfField, Flash, IssueList, Layout, type PageContext } from '../core/http/layout.tsx';
 import { hasRole } from '../core/http/context.ts';
-import {
-  formatDate,
-  formatDateTime,
-  formatMoney,
-  isMessageKey,
-  type Translate,
-} from '../core/i18n/index.ts';
+import { formatDate, formatDateTime, formatMoney, type Translate } from '../core/i18n/index.ts';
 import type { FieldIssue } from '../core/errors.ts';
 import type { Account } from './contributions.service.ts';
 import type { LineIssue } from './members.csv.ts';
@@ -229,7 +223,7 @@ export function MemberFormPage(props: {
 
 function eventLabel(t: Translate, event: string): string {
   const key = `event.${event}`;
-  return isMessageKey(key) ? t(key) : event;
+  return t.has(key) ? t(key) : event;
 }
 
 /** The detail page: registry data, contributions, history. */

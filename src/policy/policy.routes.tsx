@@ -55,7 +55,9 @@ function RecordPage(props: { page: PageContext; doc: PolicyDocument }) {
  * Art. 30 record at `/admin/record`, and as Markdown at `/admin/record.md`, for the board and
  * admins only. The first request for a new declaration records its publication date.
  */
-export function policyRoutes(deps: Pick<Deps, 'config' | 'db' | 'clock'>): Hono<AppEnv> {
+export function policyRoutes(
+  deps: Pick<Deps, 'config' | 'db' | 'clock' | 'messages'>,
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // A running process keeps its declaration, and a version's date never changes once recorded,
   // so the edition is looked up once per app (and again after a failed lookup).
@@ -76,7 +78,7 @@ export function policyRoutes(deps: Pick<Deps, 'config' | 'db' | 'clock'>): Hono<
     const page: PageContext = {
       ...pageContext(c),
       lang,
-      t: translator(lang),
+      t: translator(lang, deps.messages),
       path: POLICY_PATHS[other],
     };
     const doc = buildPolicyDocument(deps.config, lang, publishedOn);

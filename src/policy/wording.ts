@@ -1,7 +1,14 @@
 import type { Activity, RetentionRule, Store } from '../core/config/schema.ts';
 import type { DataCategory, Subject } from '../core/config/vocabulary.ts';
 import { parseDuration, type Duration } from '../core/duration.ts';
-import { formatDuration, translator, type Lang, type Translate } from '../core/i18n/index.ts';
+import {
+  formatDuration,
+  translator,
+  type Lang,
+  type MessageKeysOf,
+  type Translate,
+} from '../core/i18n/index.ts';
+import { policyMessages } from './policy.messages.ts';
 import { policyTexts, type PolicyTexts } from './texts.ts';
 import type { PolicyInput } from './version.ts';
 
@@ -13,13 +20,13 @@ const LIST_FORMATS: Record<Lang, Intl.ListFormat> = {
 
 /**
  * The phrases both the policy and the record use, in one language: vocabulary labels from
- * core/i18n (with the club's own name for the member number) and sentences from the policy
- * templates. Pure; holds nothing but the config and the language.
+ * policy.messages.ts (with the club's own name for the member number) and sentences from the
+ * policy templates. Pure; holds nothing but the config and the language.
  */
 export interface Wording {
   readonly lang: Lang;
   /** The shared vocabulary labels (`data.*`, `basis.*`, `recipient.*`, `subject.*`). */
-  readonly t: Translate;
+  readonly t: Translate<MessageKeysOf<typeof policyMessages>>;
   /** The policy's own sentence templates. */
   readonly p: PolicyTexts;
   /** "a, b and c" in the language. */
@@ -43,7 +50,7 @@ export interface Wording {
 
 /** Builds the {@link Wording} of `lang` for a declaration. */
 export function wording(input: PolicyInput, lang: Lang): Wording {
-  const t = translator(lang);
+  const t = translator(lang, policyMessages);
   const p = policyTexts(lang);
   const list = (items: readonly string[]) => LIST_FORMATS[lang].format(items);
   const data = (category: DataCategory) =>

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -231,6 +231,28 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(outcomes.find((o) => o.job === 'xmpp-uploads.1')?.removed, 1);
       assert.equal(outcomes.find((o) => o.job === 'website-logs.1')?.removed, 1);
       assert.equal(await readFile(join(web, 'web'), 'utf8'), '2026-03-01T09:00:00Z /\n');
+    });
+
+    test('deletes outbox and quarantine files after their declared periods (7 and 14 days)', async () => {
+      const { utimes } = await import('node:fs/promises');
+      const { outboxDir, quarantineDir } = t.deps.config.paths;
+      const now = t.clock.now().getTime();
+      const put = async (dir: string, name: string, ageDays: number) => {
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, name), 'x');
+        const at = new Date(now - ageDays * 86_400_000);
+        await utimes(join(dir, name), at, at);
+      };
+      await put(outboxDir, '20260220T100000Z-00000001.eml', 8);
+      await put(outboxDir, '20260226T100000Z-00000002.eml', 3);
+      await put(quarantineDir, '20260210T100000Z-00000003.eml', 15);
+      await put(quarantineDir, '20260210T100000Z-00000003.json', 15);
+      await put(quarantineDir, '20260220T100000Z-00000004.eml', 8);
+      const outcomes = await run();
+      assert.equal(outcomes.find((o) => o.job === 'outbox.1')?.removed, 1);
+      assert.equal(outcomes.find((o) => o.job === 'mail-quarantine.1')?.removed, 2);
+      assert.deepEqual(await readdir(outboxDir), ['20260226T100000Z-00000002.eml']);
+      assert.deepEqual(await readdir(quarantineDir), ['20260220T100000Z-00000004.eml']);
     });
 
     test('the proof shows each rule with its last run, and turns red when something is kept too long', async () => {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { reconcileAccounts } from '../accounts/index.ts';
 import type { Actor } from '../core/audit/index.ts';
 import type { Activity, RetentionRule, Store } from '../core/config/schema.ts';
@@ -106,150 +106,288 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/** The store a job's paths live under. */
-function under(root: string, path: string): string {
+/**
+ * Where a declared path is for this run: `root` re-roots system paths (tests use a temp dir for
+ * `/`); a folder inside treff's own data dir (the outbox, the mail quarantine) is used as it is.
+ */
+function under(root: string, path: string, dataDir?: string): string {
+  if (dataDir !== undefined && (path === dataDir || path.startsWith(`${dataDir}${sep}`)))
+    return path;
   return join(root, path);
 }
 
-function compileDatabase(
-  activity: Activity,
-  rule: RetentionRule,
-  index: number,
-  period: Duration,
-  store: Extract<Store, { kind: 'database' }>,
-): Omit<RetentionJob, 'activity' | 'rule' | 'period' | 'roundUp'> | string {
+/** What one rule compiles to: a job, a status entry naming who keeps it, or a problem. */
+type CompiledRule = { job: RetentionJob } | { keptBy: StatusOnly['keptBy'] } | { problem: string };
+
+/** A job's own parts; the rule's fields (activity, rule, period, rounding) are added around it. */
+type JobBody = Omit<RetentionJob, 'activity' | 'rule' | 'period' | 'roundUp'>;
+
+/** Where a rule's job comes from: its activity, the rule, its stable name and its period. */
+interface RuleSite {
+  activity: Activity;
+  rule: RetentionRule;
+  name: string;
+  period: Duration;
+}
+
+function deleteJob(name: string, run: RetentionJob['run']): JobBody {
+  return { name, intervalMs: HOUR, kind: 'delete', run };
+}
+
+/** The staged erasure of former members: contact data, then records, then the audit trail. */
+function compileMemberRegistry({ activity, rule, name, period }: RuleSite): JobBody | string {
   const data = rule.data ?? activity.data;
-  const name = `${activity.id}.${index + 1}`;
   const roundUp = rule.roundUp === 'endOfYear';
+  const erasable = data.filter((item): item is ErasableField => item in ERASABLE_COLUMNS);
+  const records = data.filter((item) => RECORD_FIELDS.includes(item));
+  const hold = rule.holdWhileOwed ? (parseDuration(rule.holdWhileOwed) ?? undefined) : undefined;
+  if (rule.from !== 'membership.ended')
+    return 'the member registry keeps data from membership.ended';
+  if (erasable.length > 0 && records.length === 0 && !data.includes('auditEvents')) {
+    if (roundUp) return 'contact data cannot wait for the end of the year';
+    return deleteJob(name, (context) =>
+      eraseFieldsOfFormerMembers(context.deps, context.actor, {
+        fields: erasable,
+        keep: period,
+        holdWhileOwed: hold,
+        dryRun: context.dryRun,
+      }),
+    );
+  }
+  if (records.length > 0 && erasable.length === 0 && !data.includes('auditEvents')) {
+    return deleteJob(name, (context) =>
+      eraseRecordsOfFormerMembers(context.deps, context.actor, {
+        keep: period,
+        roundUp,
+        dryRun: context.dryRun,
+      }),
+    );
+  }
+  if (data.length === 1 && data[0] === 'auditEvents')
+    return compileAuditTrail({ activity, rule, name, period });
+  return 'a stage of the member registry mixes contact data, records and the audit trail';
+}
+
+/** The audit trail of erased members goes a fixed delay after their records. */
+function compileAuditTrail({ activity, rule, name, period }: RuleSite): JobBody | string {
+  const records = activity.retention.find(
+    (other) => other !== rule && (other.data ?? []).some((item) => RECORD_FIELDS.includes(item)),
+  );
+  const recordsPeriod = records?.keep ? parseDuration(records.keep) : null;
+  if (!recordsPeriod || records?.roundUp !== rule.roundUp)
+    return 'the audit trail must count like the records (same start and year-end rounding)';
+  const delay = Object.fromEntries(
+    Object.entries(period).map(([unit, value]) => [
+      unit,
+      value - recordsPeriod[unit as keyof Duration],
+    ]),
+  ) as unknown as Duration;
+  if (Object.values(delay).some((value) => value < 0))
+    return 'the audit trail cannot go before the records';
+  return deleteJob(name, (context) =>
+    anonymiseAuditOfErasedMembers(context.deps, context.actor, { delay, dryRun: context.dryRun }),
+  );
+}
+
+/** Sessions and login links of the web logins. */
+function compileLogins(
+  { activity, rule, name, period }: RuleSite,
+  table: 'login_links' | 'users' | 'sessions',
+): JobBody | string {
+  const data = rule.data ?? activity.data;
+  if (data.every((item) => item === 'sessions')) {
+    return deleteJob(name, async (context) => ({
+      removed: await deleteExpiredSessions(
+        context.deps.db,
+        context.deps.clock.now(),
+        context.dryRun,
+      ),
+      oldestKeptAt: null,
+    }));
+  }
+  if (table === 'login_links' && data.every((item) => item === 'loginLinks' || item === 'email')) {
+    return deleteJob(name, async (context) => {
+      const result = await deleteLoginLinksBefore(
+        context.deps.db,
+        subtractDuration(context.deps.clock.now(), period),
+        context.dryRun,
+      );
+      return { removed: result.removed, oldestKeptAt: result.oldestKept };
+    });
+  }
+  return `no retention job knows ${data.join(', ')} in the table ${table}`;
+}
+
+/** Member accounts: disabled when the membership ends, deleted after the declared period. */
+function compileAccounts({ rule, name }: RuleSite): JobBody | string {
+  if (rule.from !== 'membership.ended')
+    return 'accounts are deleted counting from membership.ended';
+  return deleteJob(name, async (context) => {
+    if (context.dryRun)
+      return { removed: 0, oldestKeptAt: null, note: 'accounts are reconciled only in real runs' };
+    const result = await reconcileAccounts(context.deps, context.actor);
+    return {
+      removed: result.deleted,
+      oldestKeptAt: null,
+      note: result.disabled > 0 ? `${result.disabled} disabled` : undefined,
+    };
+  });
+}
+
+function compileDatabase(
+  site: RuleSite,
+  store: Extract<Store, { kind: 'database' }>,
+): JobBody | string {
   switch (store.table) {
-    case 'members': {
-      const erasable = data.filter((item): item is ErasableField => item in ERASABLE_COLUMNS);
-      const records = data.filter((item) => RECORD_FIELDS.includes(item));
-      const hold = rule.holdWhileOwed
-        ? (parseDuration(rule.holdWhileOwed) ?? undefined)
-        : undefined;
-      if (rule.from !== 'membership.ended')
-        return 'the member registry keeps data from membership.ended';
-      if (erasable.length > 0 && records.length === 0 && !data.includes('auditEvents')) {
-        if (roundUp) return 'contact data cannot wait for the end of the year';
-        return {
-          name,
-          intervalMs: HOUR,
-          kind: 'delete',
-          run: (context) =>
-            eraseFieldsOfFormerMembers(context.deps, context.actor, {
-              fields: erasable,
-              keep: period,
-              holdWhileOwed: hold,
-              dryRun: context.dryRun,
-            }),
-        };
-      }
-      if (records.length > 0 && erasable.length === 0 && !data.includes('auditEvents')) {
-        return {
-          name,
-          intervalMs: HOUR,
-          kind: 'delete',
-          run: (context) =>
-            eraseRecordsOfFormerMembers(context.deps, context.actor, {
-              keep: period,
-              roundUp,
-              dryRun: context.dryRun,
-            }),
-        };
-      }
-      if (data.length === 1 && data[0] === 'auditEvents') {
-        const records = activity.retention.find(
-          (other) =>
-            other !== rule && (other.data ?? []).some((item) => RECORD_FIELDS.includes(item)),
-        );
-        const recordsPeriod = records?.keep ? parseDuration(records.keep) : null;
-        if (!recordsPeriod || records?.roundUp !== rule.roundUp)
-          return 'the audit trail must count like the records (same start and year-end rounding)';
-        const delay = Object.fromEntries(
-          Object.entries(period).map(([unit, value]) => [
-            unit,
-            value - recordsPeriod[unit as keyof Duration],
-          ]),
-        ) as unknown as Duration;
-        if (Object.values(delay).some((value) => value < 0))
-          return 'the audit trail cannot go before the records';
-        return {
-          name,
-          intervalMs: HOUR,
-          kind: 'delete',
-          run: (context) =>
-            anonymiseAuditOfErasedMembers(context.deps, context.actor, {
-              delay,
-              dryRun: context.dryRun,
-            }),
-        };
-      }
-      return 'a stage of the member registry mixes contact data, records and the audit trail';
-    }
+    case 'members':
+      return compileMemberRegistry(site);
     case 'login_links':
     case 'users':
-    case 'sessions': {
-      if (data.every((item) => item === 'sessions')) {
-        return {
-          name,
-          intervalMs: HOUR,
-          kind: 'delete',
-          run: async (context) => ({
-            removed: await deleteExpiredSessions(
-              context.deps.db,
-              context.deps.clock.now(),
-              context.dryRun,
-            ),
-            oldestKeptAt: null,
-          }),
-        };
-      }
-      if (
-        store.table === 'login_links' &&
-        data.every((item) => item === 'loginLinks' || item === 'email')
-      ) {
-        return {
-          name,
-          intervalMs: HOUR,
-          kind: 'delete',
-          run: async (context) => {
-            const result = await deleteLoginLinksBefore(
-              context.deps.db,
-              subtractDuration(context.deps.clock.now(), period),
-              context.dryRun,
-            );
-            return { removed: result.removed, oldestKeptAt: result.oldestKept };
-          },
-        };
-      }
-      return `no retention job knows ${data.join(', ')} in the table ${store.table}`;
-    }
+    case 'sessions':
+      return compileLogins(site, store.table);
     case 'accounts':
-      if (rule.from !== 'membership.ended')
-        return 'accounts are deleted counting from membership.ended';
-      return {
-        name,
-        intervalMs: HOUR,
-        kind: 'delete',
-        run: async (context) => {
-          if (context.dryRun)
-            return {
-              removed: 0,
-              oldestKeptAt: null,
-              note: 'accounts are reconciled only in real runs',
-            };
-          const result = await reconcileAccounts(context.deps, context.actor);
-          return {
-            removed: result.deleted,
-            oldestKeptAt: null,
-            note: result.disabled > 0 ? `${result.disabled} disabled` : undefined,
-          };
-        },
-      };
+      return compileAccounts(site);
     default:
       return `treff has no retention job for the table ${store.table}`;
   }
+}
+
+/**
+ * Published WKD keys: kept until the member asks, but also removed when the membership or the
+ * account ends, or the key expires or is revoked; unconfirmed requests lapse.
+ */
+function compileStaleKeys(name: string): JobBody {
+  return deleteJob(name, async (context) => {
+    const report = await removeStaleKeys(context.deps, context.actor, { dryRun: context.dryRun });
+    const reasons = Object.entries(report.removed)
+      .filter(([, count]) => count > 0)
+      .map(([reason, count]) => `${count} ${reason}`);
+    if (report.lapsed > 0) reasons.push(`${report.lapsed} unconfirmed lapsed`);
+    return {
+      removed: staleKeysRemoved(report),
+      oldestKeptAt: null,
+      note: reasons.length > 0 ? reasons.join(', ') : undefined,
+    };
+  });
+}
+
+/** A log file whose lines are pruned by age (rotated files deleted, a live file rewritten). */
+function compileFileLog(
+  { rule, name, period }: RuleSite,
+  store: Extract<Store, { kind: 'file-log' }>,
+): JobBody | string {
+  if (rule.roundUp === 'endOfYear' || rule.from !== 'created')
+    return 'log lines are kept counting from their creation, without rounding';
+  return deleteJob(name, async (context) => {
+    const sweep = await sweepLog(
+      under(context.root, store.path),
+      cutoff(context.deps.clock.now(), period),
+      {
+        pruneLive: !store.rotated,
+        dryRun: context.dryRun,
+        now: context.deps.clock.now(),
+        ...(context.hooks ? { hooks: context.hooks } : {}),
+      },
+    );
+    return {
+      removed: sweep.filesDeleted + sweep.linesRemoved,
+      oldestKeptAt: iso(sweep.oldestKept),
+      note: `${sweep.filesDeleted} files, ${sweep.linesRemoved} lines`,
+    };
+  });
+}
+
+/** A directory whose files go a period after they were written (uploads, outbox). */
+function compileDirectory(
+  { rule, name, period }: RuleSite,
+  store: Extract<Store, { kind: 'directory' }>,
+): JobBody | string {
+  if (rule.roundUp === 'endOfYear' || rule.from !== 'created')
+    return 'files are kept counting from their creation, without rounding';
+  return {
+    name,
+    // A quarter of the period, at most hourly: a file outlives its time by that much at most.
+    intervalMs: Math.min(HOUR, Math.max(60_000, safeMs(period) / 4)),
+    kind: 'delete',
+    run: async (context) => {
+      const sweep = await sweepDirectory(
+        under(context.root, store.path, context.deps.config.paths.dataDir),
+        cutoff(context.deps.clock.now(), period),
+        { dryRun: context.dryRun },
+      );
+      return { removed: sweep.filesDeleted, oldestKeptAt: iso(sweep.oldestKept) };
+    },
+  };
+}
+
+/** journald deletes by itself: the job checks that its settings keep no longer than declared. */
+function compileJournald({ rule, name, period }: RuleSite): JobBody {
+  const keep = rule.keep ?? '';
+  return {
+    name,
+    intervalMs: HOUR,
+    kind: 'check',
+    run: async (context) => {
+      const config = await readJournaldConfig(context.root);
+      const oldest = context.root === '/' ? await oldestJournalEntry() : null;
+      const compliant =
+        journaldKeepsWithin(config, keep) &&
+        (config.maxFileMs === null || config.maxFileMs <= safeMs(period));
+      return {
+        removed: 0,
+        oldestKeptAt: iso(oldest),
+        compliant,
+        note: compliant
+          ? 'journald keeps no longer than declared'
+          : `journald MaxRetentionSec is ${config.maxRetentionMs === null ? 'unset (unlimited)' : `${config.maxRetentionMs / 86_400_000} days`}`,
+      };
+    },
+  };
+}
+
+/** A rule with a period, by the kind of store it names. */
+function compileTimedRule(site: RuleSite, store: Store): CompiledRule {
+  const job = (body: JobBody | string): CompiledRule =>
+    typeof body === 'string'
+      ? { problem: body }
+      : {
+          job: {
+            activity: site.activity,
+            rule: site.rule,
+            period: site.period,
+            roundUp: site.rule.roundUp === 'endOfYear',
+            ...body,
+          },
+        };
+  switch (store.kind) {
+    case 'memory':
+      return { keptBy: 'memory' };
+    case 'client-device':
+      return { keptBy: 'browser' };
+    case 'maildir':
+    case 'home-directory':
+      return { keptBy: 'account' };
+    case 'database':
+      return job(compileDatabase(site, store));
+    case 'file-log':
+      return job(compileFileLog(site, store));
+    case 'directory':
+      return job(compileDirectory(site, store));
+    case 'journald':
+      return job(compileJournald(site));
+  }
+}
+
+/** Compiles one rule of one activity. */
+function compileRule(activity: Activity, rule: RetentionRule, name: string): CompiledRule {
+  const store = activity.store;
+  if (rule.untilRequest && store.kind === 'database' && store.table === 'wkd_keys')
+    return { job: { activity, rule, period: null, roundUp: false, ...compileStaleKeys(name) } };
+  if (rule.untilRequest) return { keptBy: store.kind === 'client-device' ? 'browser' : 'request' };
+  if (rule.keepCount !== undefined) return { keptBy: 'daemon' };
+  const period = parseDuration(rule.keep ?? '');
+  if (!period) return { problem: 'no period' };
+  return compileTimedRule({ activity, rule, name, period }, store);
 }
 
 /** Compiles every retention rule of the declaration. Pure: runs nothing. */
@@ -258,150 +396,15 @@ export function compileRetention(config: Config): CompiledRetention {
   config.activities.forEach((activity, activityIndex) => {
     activity.retention.forEach((rule, index) => {
       const name = `${activity.id}.${index + 1}`;
-      const path = `activities.${activityIndex}.retention.${index}`;
-      const problem = (message: string) => compiled.problems.push({ path, message });
-      const store = activity.store;
-      if (rule.untilRequest && store.kind === 'database' && store.table === 'wkd_keys') {
-        // Kept until the member asks, but also removed when the membership or the account ends,
-        // or the key expires or is revoked; unconfirmed requests lapse.
-        compiled.jobs.push({
-          activity,
-          rule,
-          period: null,
-          roundUp: false,
-          name,
-          intervalMs: HOUR,
-          kind: 'delete',
-          run: async (context) => {
-            const report = await removeStaleKeys(context.deps, context.actor, {
-              dryRun: context.dryRun,
-            });
-            const reasons = Object.entries(report.removed)
-              .filter(([, count]) => count > 0)
-              .map(([reason, count]) => `${count} ${reason}`);
-            if (report.lapsed > 0) reasons.push(`${report.lapsed} unconfirmed lapsed`);
-            return {
-              removed: staleKeysRemoved(report),
-              oldestKeptAt: null,
-              note: reasons.length > 0 ? reasons.join(', ') : undefined,
-            };
-          },
+      const result = compileRule(activity, rule, name);
+      if ('job' in result) compiled.jobs.push(result.job);
+      else if ('keptBy' in result)
+        compiled.statusOnly.push({ name, activity, rule, keptBy: result.keptBy });
+      else
+        compiled.problems.push({
+          path: `activities.${activityIndex}.retention.${index}`,
+          message: result.problem,
         });
-        return;
-      }
-      if (rule.untilRequest) {
-        compiled.statusOnly.push({
-          name,
-          activity,
-          rule,
-          keptBy: store.kind === 'client-device' ? 'browser' : 'request',
-        });
-        return;
-      }
-      if (rule.keepCount !== undefined) {
-        compiled.statusOnly.push({ name, activity, rule, keptBy: 'daemon' });
-        return;
-      }
-      const period = parseDuration(rule.keep ?? '');
-      if (!period) {
-        problem('no period');
-        return;
-      }
-      const roundUp = rule.roundUp === 'endOfYear';
-      const base = { activity, rule, period, roundUp };
-      switch (store.kind) {
-        case 'memory':
-          compiled.statusOnly.push({ name, activity, rule, keptBy: 'memory' });
-          return;
-        case 'client-device':
-          compiled.statusOnly.push({ name, activity, rule, keptBy: 'browser' });
-          return;
-        case 'maildir':
-        case 'home-directory':
-          compiled.statusOnly.push({ name, activity, rule, keptBy: 'account' });
-          return;
-        case 'database': {
-          const job = compileDatabase(activity, rule, index, period, store);
-          if (typeof job === 'string') problem(job);
-          else compiled.jobs.push({ ...base, ...job });
-          return;
-        }
-        case 'file-log':
-          if (roundUp || rule.from !== 'created') {
-            problem('log lines are kept counting from their creation, without rounding');
-            return;
-          }
-          compiled.jobs.push({
-            ...base,
-            name,
-            intervalMs: HOUR,
-            kind: 'delete',
-            run: async (context) => {
-              const sweep = await sweepLog(
-                under(context.root, store.path),
-                cutoff(context.deps.clock.now(), period),
-                {
-                  pruneLive: !store.rotated,
-                  dryRun: context.dryRun,
-                  now: context.deps.clock.now(),
-                  ...(context.hooks ? { hooks: context.hooks } : {}),
-                },
-              );
-              return {
-                removed: sweep.filesDeleted + sweep.linesRemoved,
-                oldestKeptAt: iso(sweep.oldestKept),
-                note: `${sweep.filesDeleted} files, ${sweep.linesRemoved} lines`,
-              };
-            },
-          });
-          return;
-        case 'directory':
-          if (roundUp || rule.from !== 'created') {
-            problem('files are kept counting from their creation, without rounding');
-            return;
-          }
-          compiled.jobs.push({
-            ...base,
-            name,
-            // A quarter of the period, at most hourly: a file outlives its time by that much at most.
-            intervalMs: Math.min(HOUR, Math.max(60_000, safeMs(period) / 4)),
-            kind: 'delete',
-            run: async (context) => {
-              const sweep = await sweepDirectory(
-                under(context.root, store.path),
-                cutoff(context.deps.clock.now(), period),
-                { dryRun: context.dryRun },
-              );
-              return { removed: sweep.filesDeleted, oldestKeptAt: iso(sweep.oldestKept) };
-            },
-          });
-          return;
-        case 'journald': {
-          const keep = rule.keep ?? '';
-          compiled.jobs.push({
-            ...base,
-            name,
-            intervalMs: HOUR,
-            kind: 'check',
-            run: async (context) => {
-              const config = await readJournaldConfig(context.root);
-              const oldest = context.root === '/' ? await oldestJournalEntry() : null;
-              const compliant =
-                journaldKeepsWithin(config, keep) &&
-                (config.maxFileMs === null || config.maxFileMs <= safeMs(period));
-              return {
-                removed: 0,
-                oldestKeptAt: iso(oldest),
-                compliant,
-                note: compliant
-                  ? 'journald keeps no longer than declared'
-                  : `journald MaxRetentionSec is ${config.maxRetentionMs === null ? 'unset (unlimited)' : `${config.maxRetentionMs / 86_400_000} days`}`,
-              };
-            },
-          });
-          return;
-        }
-      }
     });
   });
   return compiled;

@@ -5,35 +5,13 @@ import { EXAMPLE_CONFIG } from '../../test/support/app.ts';
 import { parseConfig } from '../core/config/load.ts';
 import { logRetention, uploadExpirySeconds } from './declared.ts';
 import { jsString, logrotatePath, nginxString, nginxToken, systemdPath } from './formats.ts';
-import { renderJournald, rotation } from './logs.render.ts';
-import { logFormatText, renderNginxPrivacy, renderNginxWebsite } from './nginx.render.ts';
-import { prosodyHostDir, uploadCleanerMinutes, uploadDir } from './prosody.render.ts';
+import { renderJournald, rotation } from './logs/logs.render.ts';
+import { prosodyHostDir, uploadCleanerMinutes, uploadDir } from './prosody/prosody.render.ts';
 import { renderAll } from './render.ts';
-import { renderShellHistory } from './shell.render.ts';
 
 async function config(edit: (yaml: string) => string = (yaml) => yaml) {
   return parseConfig(edit(await readFile(EXAMPLE_CONFIG, 'utf8')), '/etc/treff/treff.yaml');
 }
-
-test('generates the log format from exactly the declared website fields, in their order', async () => {
-  assert.equal(
-    logFormatText(['ip', 'time', 'operatingSystem', 'browser', 'referer', 'page']),
-    '$remote_addr [$time_iso8601] "$treff_os" "$treff_browser" "$http_referer" "$treff_page"',
-  );
-  const fewer = await config((yaml) =>
-    yaml.replace(
-      'logFields: [ip, time, operatingSystem, browser, referer, page]',
-      'logFields: [time, page]',
-    ),
-  );
-  const text = renderNginxPrivacy(fewer);
-  assert.match(
-    text,
-    /log_format treff_privacy escape=default '\[\$time_iso8601\] "\$treff_page"';/,
-  );
-  assert.doesNotMatch(text, /http_user_agent|remote_addr/);
-  assert.match(text, /^access_log off;$/m);
-});
 
 test('derives log retention, rotation and the upload cleaner from the declaration', async () => {
   const example = await config();
@@ -62,20 +40,6 @@ test('renders nothing for services that are not declared', async () => {
   const paths = renderAll(bare).map((file) => file.path);
   assert.ok(!paths.some((path) => /jitsi|turnserver|coturn/.test(path)), paths.join('\n'));
   assert.ok(paths.includes('etc/nginx/conf.d/treff-website.conf'));
-});
-
-test('turns shell history off for everyone when declared off', async () => {
-  const off = await config((yaml) => yaml.replace('history: opt-in', 'history: off'));
-  const text = renderShellHistory(off);
-  assert.match(text, /^if true; then\n {2}unset HISTFILE$/m);
-  assert.doesNotMatch(text, /keep_history/);
-});
-
-test('sends the website through the treff web server with its own headers once', async () => {
-  const text = renderNginxWebsite(await config());
-  assert.match(text, /proxy_pass http:\/\/127\.0\.0\.1:8080;/);
-  assert.match(text, /access_log \/var\/log\/treff\/web treff_privacy;/);
-  assert.equal(text.match(/proxy_hide_header Content-Security-Policy;/g)?.length, 1);
 });
 
 test('refuses values a format cannot hold', () => {

@@ -1,6 +1,6 @@
 import type { Config } from '../core/config/load.ts';
 import type { InstallOptions } from './accounts.render.ts';
-import { renderCoturnDropIn, renderTurnserverConf } from './coturn.render.ts';
+import { renderCoturnDropIn, renderTurnserverConf } from './coturn/coturn.render.ts';
 import {
   renderJicofoPrivacy,
   renderJitsiConfigJs,
@@ -9,23 +9,18 @@ import {
   renderJitsiProsody,
   renderJitsiProsodyService,
   renderJvbPrivacy,
-} from './jitsi.render.ts';
-import {
-  renderJournald,
-  renderLastlogService,
-  renderLastlogTimer,
-  renderLogrotate,
-  renderTmpfiles,
-} from './logs.render.ts';
-import { renderDovecotLogging, renderPostfixPrivacy } from './mail.render.ts';
-import { renderNginxPrivacy, renderNginxWebsite } from './nginx.render.ts';
+} from './jitsi/jitsi.render.ts';
+import { renderJournald, renderLogrotate, renderTmpfiles } from './logs/logs.render.ts';
+import { renderDovecotLogging, renderPostfixPrivacy } from './mail/mail.render.ts';
+import { renderNginxPrivacy, renderNginxWebsite } from './nginx/nginx.render.ts';
 import {
   renderProsodyConfig,
   renderUploadExpiryService,
   renderUploadExpiryTimer,
-} from './prosody.render.ts';
+} from './prosody/prosody.render.ts';
 import type { RenderedFile } from './render.ts';
-import { renderShellHistory } from './shell.render.ts';
+import { renderLastlogService, renderLastlogTimer } from './shell/lastlog.render.ts';
+import { renderShellHistory } from './shell/shell.render.ts';
 
 /**
  * The daemon configuration that keeps the policy's promises (issue #6), laid out as under `/`.

@@ -1,18 +1,22 @@
 import type { Config } from '../core/config/load.ts';
-import { ACCOUNT_CHECKS } from './doctor.accounts.ts';
-import { JITSI_CHECKS } from './doctor.jitsi.ts';
-import { LOG_CHECKS } from './doctor.logs.ts';
+import { COTURN_CHECKS } from './coturn/coturn.doctor.ts';
 import { runDoctor, type Check, type CommandRunner, type DoctorReport } from './doctor.ts';
-import { WEB_CHECKS } from './doctor.web.ts';
-import { XMPP_CHECKS } from './doctor.xmpp.ts';
+import { JITSI_CHECKS } from './jitsi/jitsi.doctor.ts';
+import { LOG_CHECKS } from './logs/logs.doctor.ts';
+import { MAIL_CHECKS } from './mail/mail.doctor.ts';
+import { WEB_CHECKS } from './nginx/nginx.doctor.ts';
+import { XMPP_CHECKS } from './prosody/prosody.doctor.ts';
+import { SHELL_CHECKS } from './shell/shell.doctor.ts';
 
 /** Every check of `treff doctor`, in the order they are reported. */
 export const DOCTOR_CHECKS: readonly Check[] = [
   ...LOG_CHECKS,
   ...XMPP_CHECKS,
   ...JITSI_CHECKS,
+  ...COTURN_CHECKS,
   ...WEB_CHECKS,
-  ...ACCOUNT_CHECKS,
+  ...SHELL_CHECKS,
+  ...MAIL_CHECKS,
 ];
 
 /**

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_CONFIG } from '../../test/support/app.ts';
 import { runTreff } from '../../test/support/cli.ts';
-import { lastlogRecords, lastlogRecord, LASTLOG_SIZE } from './parse/utmp.ts';
+import { lastlogRecords, lastlogRecord, LASTLOG_SIZE } from './shell/utmp.parse.ts';
 
 const DEBIAN = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'debian-defaults');
 

@@ -4,7 +4,7 @@ import type { Config } from '../core/config/load.ts';
 import { logRetention } from './declared.ts';
 import { diagnose } from './doctor.checks.ts';
 import { formatFinding, summarize } from './doctor.ts';
-import { scrubLastlog } from './lastlog.ts';
+import { scrubLastlog } from './shell/lastlog.ts';
 
 /** What the commands need from the CLI (src/cli.ts). */
 export interface DoctorCliContext {

@@ -26,6 +26,7 @@ describe('the doctor admin page', () => {
       clubName: t.deps.config.club.name,
       publicUrl: t.deps.config.publicUrl,
       defaultLang: t.deps.config.club.defaultLanguage,
+      messages: t.deps.messages,
       sessionMiddleware: sessionMiddleware(t.deps),
     });
     app.route('/', authRoutes(t.deps));

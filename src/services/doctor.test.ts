@@ -8,10 +8,10 @@ import { EXAMPLE_CONFIG } from '../../test/support/app.ts';
 import { parseConfig, type Config } from '../core/config/load.ts';
 import { diagnose } from './doctor.checks.ts';
 import { formatFinding, summarize, type DoctorReport, type Finding } from './doctor.ts';
-import { lastlogRecord, utmpRecord } from './parse/utmp.ts';
-import { prosodyHostDir } from './prosody.render.ts';
+import { prosodyHostDir } from './prosody/prosody.render.ts';
 import { renderAll, writeRendered } from './render.ts';
-import { BASHRC_HOOK } from './shell.render.ts';
+import { BASHRC_HOOK } from './shell/shell.render.ts';
+import { lastlogRecord, utmpRecord } from './shell/utmp.parse.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
 const DEBIAN = join(FIXTURES, 'debian-defaults');

@@ -1,4 +1,4 @@
-/** Daemon configuration rendered from the declaration. */
+/** Daemon configuration rendered from the declaration, and the doctor (layout: README.md). */
 export { renderAll, writeRendered, type RenderedFile } from './render.ts';
 export * from './accounts.render.ts';
 export { registerDoctorCommands, type DoctorCliContext } from './doctor.cli.ts';

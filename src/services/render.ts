@@ -5,14 +5,6 @@ import { ConflictError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs.ts';
 import {
   defaultInstall,
-  renderDovecotAuth,
-  renderDovecotPasswdFile,
-  renderDovecotTreff,
-  renderNsswitch,
-  renderPostfixMain,
-  renderPostfixMaster,
-  renderProsodyAuth,
-  renderSshd,
   renderSyncPath,
   renderSyncService,
   renderSyncTimer,
@@ -20,7 +12,16 @@ import {
   type InstallOptions,
 } from './accounts.render.ts';
 import { renderDaemons } from './daemons.render.ts';
+import {
+  renderDovecotAuth,
+  renderDovecotPasswdFile,
+  renderDovecotTreff,
+  renderPostfixMain,
+  renderPostfixMaster,
+} from './mail/mail.accounts.render.ts';
+import { renderProsodyAuth } from './prosody/prosody.accounts.render.ts';
 import { GENERATED_MARK } from './quoting.ts';
+import { renderNsswitch, renderSshd } from './shell/shell.accounts.render.ts';
 
 /** One generated file, at the path it has under `/`. */
 export interface RenderedFile {

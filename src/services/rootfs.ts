@@ -131,6 +131,12 @@ export class RootFs {
   }
 }
 
+/** Problems met while reading (a missing include, an unbalanced brace). */
+export interface ReadProblem {
+  file: string;
+  message: string;
+}
+
 function splitPath(path: string): string[] {
   return path.split('/').filter((part) => part !== '' && part !== '.');
 }

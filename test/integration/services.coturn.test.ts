@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../../src/core/config/load.ts';
-import { renderTurnserverConf } from '../../src/services/coturn.render.ts';
+import { renderTurnserverConf } from '../../src/services/coturn/coturn.render.ts';
 import { EXAMPLE_CONFIG } from '../support/app.ts';
 import { startCoturn, stunRequest, TURNSERVER, type Coturn } from '../support/coturn.ts';
 import { requireTool } from '../support/integration.ts';

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../../src/core/config/load.ts';
 import { renderAll } from '../../src/services/index.ts';
-import { WEBSITE_CSP } from '../../src/services/nginx.render.ts';
+import { WEBSITE_CSP } from '../../src/services/nginx/nginx.render.ts';
 import { EXAMPLE_CONFIG } from '../support/app.ts';
 import { freePort } from '../support/daemons.ts';
 import { requireTool } from '../support/integration.ts';

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { parseConfig } from '../../src/core/config/load.ts';
 import { renderAll } from '../../src/services/index.ts';
-import { prosodyHostDir } from '../../src/services/prosody.render.ts';
+import { prosodyHostDir } from '../../src/services/prosody/prosody.render.ts';
 import { EXAMPLE_CONFIG } from '../support/app.ts';
 import { makeTempDir, removeDir } from '../support/daemons.ts';
 import { requireTool } from '../support/integration.ts';

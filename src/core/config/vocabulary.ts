@@ -2,7 +2,7 @@
  * The closed vocabularies of the declaration: who data is about, which data, on which legal
  * basis, shared with whom, and which events start a retention period. Closed lists keep the
  * declaration checkable and let the policy renderer give every term a reviewed German and
- * English label (core/i18n).
+ * English label (src/policy/policy.messages.ts).
  */
 
 /** Groups of people whose data an activity processes. */
@@ -58,6 +58,7 @@ export const DATA_CATEGORIES = [
   // accounts, keys, portal
   'passwordHash',
   'mailboxContents',
+  'mailContents',
   'homeDirectory',
   'openpgpKey',
   'loginLinks',

@@ -5,7 +5,7 @@ import { routePath } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from '../clock.ts';
 import { AppError, type ErrorKind } from '../errors.ts';
-import { isLang, negotiateLang, translator, type Lang } from '../i18n/index.ts';
+import { isLang, negotiateLang, translator, type Catalogue, type Lang } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { newId } from '../ids.ts';
 import { loadAssets } from './assets.ts';
@@ -22,6 +22,8 @@ export interface WebFrameDeps {
   clubName: string;
   publicUrl: string;
   defaultLang: Lang;
+  /** Every text (the composition root merges the modules' catalogues). */
+  messages: Catalogue;
   /** Loads the caller's session from the cookie and sets `session` (from the auth module). */
   sessionMiddleware: MiddlewareHandler<AppEnv>;
 }
@@ -44,6 +46,11 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const assets = loadAssets();
 
+  // Error pages may render before the language is chosen; until then they speak German.
+  app.use(async (c, next) => {
+    c.set('t', translator('de', deps.messages));
+    await next();
+  });
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -89,7 +96,7 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
       : (c.get('session')?.lang ??
         negotiateLang(c.req.header('accept-language'), deps.defaultLang));
     c.set('lang', lang);
-    c.set('t', translator(lang));
+    c.set('t', translator(lang, deps.messages));
     await next();
     if (c.get('session')) c.header('Cache-Control', 'no-store');
   });
@@ -120,7 +127,9 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
 
   app.onError(async (error, c) => {
     // The error may come from a middleware that ran before the language was chosen.
-    const t = (c.var as Partial<AppVariables>).t ?? translator(deps.defaultLang);
+    const t = (c.var as Partial<AppVariables>).lang
+      ? c.get('t')
+      : translator(deps.defaultLang, deps.messages);
     if (error instanceof AppError) {
       if (error.kind === 'unauthenticated' && !wantsJson(c) && c.req.method === 'GET') {
         const next = new URL(c.req.url).pathname;
@@ -169,8 +178,9 @@ export function pageContext(c: AppContext): PageContext {
   // Error pages may render before every middleware has run: each variable may still be unset.
   const vars: Partial<AppVariables> = c.var;
   const lang = vars.lang ?? 'de';
+  if (!vars.t) throw new Error('pageContext outside the web frame');
   return {
-    t: vars.t ?? translator(lang),
+    t: vars.t,
     lang,
     session: vars.session ?? null,
     csrfToken: vars.csrfToken ?? '',

@@ -184,7 +184,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
           {/* The policy's paths are fixed (policy module); core does not import a module. */}
           <small>
             {' '}
-            <a href={lang === 'de' ? '/datenschutz' : '/privacy'}>{t('site.privacyContact')}</a>
+            <a href={lang === 'de' ? '/datenschutz' : '/privacy'}>{t('footer.privacy')}</a>
           </small>
         </footer>
       </body>

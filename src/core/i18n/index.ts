@@ -1,33 +1,80 @@
 import type { Duration } from '../duration.ts';
-import { de, type MessageKey } from './messages.de.ts';
-import { en } from './messages.en.ts';
-
-export type { MessageKey };
 
 /** The languages of every user-facing text; German is authoritative. */
 export const LANGS = ['de', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
+/**
+ * The key of every text. Core names none: the composition root (src/messages.ts) fills this
+ * interface by declaration merging with the keys of all catalogues it merges, so `t('x.y')` is
+ * checked everywhere without core knowing a module's words.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface MessageKeys {}
+
+/** A key of the merged catalogue (see {@link MessageKeys}). */
+export type MessageKey = Extract<keyof MessageKeys, string>;
+
+/** One catalogue: the same keys with a text in every language. Placeholders are `{name}`. */
+export type Catalogue<K extends string = MessageKey> = {
+  readonly [L in Lang]: Readonly<Record<K, string>>;
+};
+
+/** The keys of a catalogue (of all of them, for a union of catalogues). */
+export type MessageKeysOf<C extends Catalogue<string>> =
+  C extends Catalogue<string> ? keyof C['de'] & string : never;
+
 /** Translates a key, filling `{name}` placeholders from `params`. */
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export interface Translate<K extends string = MessageKey> {
+  (key: K, params?: Record<string, string | number>): string;
+  /** True when `key` has a text (for keys built at run time, such as audit event names). */
+  has(key: string): key is K;
+}
 
-const catalogues: Record<Lang, Record<MessageKey, string>> = { de, en };
+/**
+ * Declares a module's texts, German first. The keys are inferred from the German texts and the
+ * English ones must have exactly these keys: a missing or extra key is a compile error.
+ */
+export function defineMessages<const K extends string>(catalogue: {
+  de: Record<K, string>;
+  en: Record<NoInfer<K>, string>;
+}): Catalogue<K> {
+  return catalogue;
+}
 
-/** Returns the translator for `lang`. */
-export function translator(lang: Lang): Translate {
-  const catalogue = catalogues[lang];
-  return (key, params) => {
-    const template = catalogue[key];
+/**
+ * Merges catalogues into one (for the composition root). Throws when two define the same key,
+ * so a key has exactly one owner.
+ */
+export function mergeMessages<const C extends readonly Catalogue<string>[]>(
+  ...catalogues: C
+): Catalogue<MessageKeysOf<C[number]>> {
+  const merged: Record<Lang, Record<string, string>> = { de: {}, en: {} };
+  for (const catalogue of catalogues) {
+    for (const lang of LANGS) {
+      for (const [key, text] of Object.entries(catalogue[lang])) {
+        if (Object.hasOwn(merged[lang], key))
+          throw new Error(`message key ${key} is defined twice`);
+        merged[lang][key] = text;
+      }
+    }
+  }
+  return merged as Catalogue<MessageKeysOf<C[number]>>;
+}
+
+/** Returns the translator of `catalogue` for `lang`. */
+export function translator<K extends string>(lang: Lang, catalogue: Catalogue<K>): Translate<K> {
+  const texts = catalogue[lang];
+  const translate = (key: K, params?: Record<string, string | number>): string => {
+    const template = texts[key];
     if (!params) return template;
     return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
       name in params ? String(params[name]) : whole,
     );
   };
-}
-
-/** True when `key` has a text (for keys built at run time, such as audit event names). */
-export function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(de, key);
+  return Object.assign(translate, {
+    has: (key: string): key is K => Object.hasOwn(texts, key),
+  });
 }
 
 /** True when `value` names a supported language. */

@@ -143,3 +143,21 @@ export async function readOutboxMail(
     text: parsed.text ?? '',
   };
 }
+
+/** What a masked token reads as. */
+export const MASK = '••••••';
+
+/**
+ * `text` with the secret part of every web link masked: in the path and query of each
+ * `http(s)://` link, every run of 16 or more token characters (`A-Z a-z 0-9 _ -`, as in
+ * base64url login and password-link tokens) becomes {@link MASK}. Host names and short path
+ * words stay readable, so an admin still sees which page a mail points to, but cannot open a
+ * member's one-time link and act as that member.
+ */
+export function maskLinkTokens(text: string): string {
+  return text.replace(
+    /(https?:\/\/[^\s/?#<>"]+)([^\s<>"]*)/g,
+    (_link, origin: string, rest: string) =>
+      `${origin}${rest.replace(/[A-Za-z0-9_-]{16,}/g, MASK)}`,
+  );
+}

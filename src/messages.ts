@@ -1,0 +1,42 @@
+import { mergeMessages } from './core/i18n/index.ts';
+import { sharedMessages } from './core/i18n/shared.messages.ts';
+// Message files import nothing but core/i18n, so taking them directly (not through each
+// module's index.ts) keeps this catalogue free of the modules' code and of import cycles.
+import { accessMessages } from './access/access.messages.ts';
+import { accountsMessages } from './accounts/accounts.messages.ts';
+import { adminMessages } from './admin/admin.messages.ts';
+import { authMessages } from './auth/auth.messages.ts';
+import { keysMessages } from './keys/keys.messages.ts';
+import { membersMessages } from './members/members.messages.ts';
+import { policyMessages } from './policy/policy.messages.ts';
+import { retentionMessages } from './retention/retention.messages.ts';
+import { servicesMessages } from './services/services.messages.ts';
+import { siteMessages } from './site/site.messages.ts';
+
+/** The catalogues of core and of every module; a new module adds its own here. */
+export const CATALOGUES = {
+  core: sharedMessages,
+  access: accessMessages,
+  accounts: accountsMessages,
+  admin: adminMessages,
+  auth: authMessages,
+  keys: keysMessages,
+  members: membersMessages,
+  policy: policyMessages,
+  retention: retentionMessages,
+  services: servicesMessages,
+  site: siteMessages,
+} as const;
+
+/**
+ * Every user-facing text of treff, merged once at start (a key defined twice throws here). The
+ * web frame translates each request with it (`c.get('t')`, `page.t`); it reaches services as
+ * `deps.messages`.
+ */
+export const messages = mergeMessages(...Object.values(CATALOGUES));
+
+// Tells core which keys exist, so `Translate` (core/i18n) checks every `t('…')` at compile time.
+declare module './core/i18n/index.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the keys in
+  interface MessageKeys extends Record<keyof typeof messages.de, true> {}
+}

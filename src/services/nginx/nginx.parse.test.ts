@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { RootFs } from '../rootfs.ts';
+import { readNginx, tokenizeNginx } from './nginx.parse.ts';
+
+describe('the doctor’s readers', () => {
+  let root: string;
+  let fs: RootFs;
+  const put = async (path: string, text: string) => {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  };
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'treff-parse-'));
+    fs = new RootFs(root);
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('read nginx with quotes, comments and includes expanded in place', async () => {
+    assert.deepEqual(
+      tokenizeNginx(`log_format x '$a "q" \\'s\\'' # c\n;`).map((token) => token.text),
+      ['log_format', 'x', `$a "q" 's'`, ';'],
+    );
+    await put('etc/nginx/nginx.conf', 'http {\n  access_log off;\n  include conf.d/*.conf;\n}\n');
+    await put('etc/nginx/conf.d/a.conf', 'server { server_name a.example; }\n');
+    const problems: { file: string; message: string }[] = [];
+    const main = await readNginx(fs, '/etc/nginx/nginx.conf', problems);
+    const http = main[0]?.block ?? [];
+    assert.deepEqual(
+      http.map((d) => d.name),
+      ['access_log', 'server'],
+    );
+    assert.equal(http[1]?.file, '/etc/nginx/conf.d/a.conf');
+    assert.deepEqual(problems, []);
+  });
+});
