@@ -250,8 +250,9 @@ for (const dialect of TEST_DIALECTS) {
       ]);
     });
 
-    test('restore names a wrong key, a damaged file and a missing file', async () => {
+    test('restore names a wrong key, a damaged file, a missing file and a damaged journal', async () => {
       const backup = await createBackup(t.deps);
+      const later = await createMember(t.deps, CLI_ACTOR, memberInput({ memberNumber: '77' }));
       await t.deps.close();
       open = false;
       const other = await makeKey([{ email: 'other@example.org' }], new Date('2026-03-01'));
@@ -287,6 +288,15 @@ for (const dialect of TEST_DIALECTS) {
       });
       await writeFile(join(work, 'locked.asc'), locked.armor());
       assert.equal(await attempt(backup.file, join(work, 'locked.asc')), 'backup_key_locked');
+      // An unreadable journal stops the restore before the database is replaced.
+      await writeFile(t.deps.journal.path, '{"seq":1,"name":"Ada"}\n');
+      assert.equal(await attempt(backup.file, secretFile), 'erasure_journal_corrupt');
+      const unchanged = await reopen();
+      try {
+        assert.equal((await getMember(unchanged, TREASURER, later.id)).memberNumber, '77');
+      } finally {
+        await unchanged.close();
+      }
     });
   });
 }

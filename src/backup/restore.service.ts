@@ -113,7 +113,10 @@ export async function restoreBackup(
   }
 
   const before = await open();
+  let entries: JournalEntry[];
   try {
+    // Read first: an unreadable journal stops the restore before the database changes.
+    entries = await entriesSince(before.journal, manifest);
     if (!options.force && (await countPeople(before.db)) > 0)
       throw new AppError(
         'conflict',
@@ -149,7 +152,6 @@ export async function restoreBackup(
   // Opening migrates a backup of an older version forward before the replay.
   const runtime = await open();
   try {
-    const entries = await entriesSince(runtime.journal, manifest);
     const replayed: Record<ErasureKind, number> = {
       'members.fields': 0,
       'members.final': 0,
