@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config/load.ts';
 import { migrateToLatest, openDatabase } from './core/db/database.ts';
 import type { Deps } from './core/deps.ts';
+import { fileErasureJournal, journalPathIn, type ErasureJournal } from './core/erasure-journal.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
 import { createWebFrame } from './core/http/app.tsx';
 import type { AppEnv } from './core/http/context.ts';
@@ -41,6 +42,7 @@ export interface RuntimeOptions {
   pgSchema?: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  journal?: ErasureJournal;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function createRuntime(
       background,
       loginLimits: createLoginLimits(clock),
       secret,
+      journal: options.journal ?? fileErasureJournal(journalPathIn(config.paths.dataDir)),
       messages,
       close: async () => {
         await background.settle();

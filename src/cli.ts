@@ -21,6 +21,7 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.
 import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
+import { registerBackupCommands } from './backup/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
 import {
   formatStatusLine,
@@ -588,6 +589,16 @@ export function buildProgram(io: CliIO = processIO): Command {
           throw new CliFailure('data is kept longer than declared');
       });
     });
+
+  registerBackupCommands(program, {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+    loadConfig: (flag) => loadConfig(configPath(flag)),
+    openRuntime: (config) =>
+      createRuntime(config, { log: createLogger({ level: 'warn' }), ...io.runtimeOptions }),
+  });
 
   registerKeyCommands(program.command('keys'), {
     out: (text) => {

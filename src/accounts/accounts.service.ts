@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SYSTEM_ACTOR, recordAudit, type Actor } from '../core/audit/index.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
 import type { Deps } from '../core/deps.ts';
+import type { JournalEntry } from '../core/erasure-journal.ts';
 import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/fs.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
@@ -551,7 +552,11 @@ export async function enableAccount(deps: AccountDeps, actor: Actor, id: string)
  * Deletes an account: the row goes at once (and with it every login), the home directory with
  * the mailbox and the XMPP data go at the next sync. The audit event names ids only.
  */
-export async function deleteAccount(deps: AccountDeps, actor: Actor, id: string): Promise<void> {
+export async function deleteAccount(
+  deps: AccountDeps & Pick<Deps, 'journal'>,
+  actor: Actor,
+  id: string,
+): Promise<void> {
   const account = await requireAccount(deps, id);
   const at = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
@@ -561,8 +566,33 @@ export async function deleteAccount(deps: AccountDeps, actor: Actor, id: string)
       memberId: account.memberId,
       objectId: id,
     });
+    await deps.journal.record(at, { kind: 'accounts.account', id });
   });
   await requestSync(deps);
+}
+
+/**
+ * Replays an account deletion of the erasure journal after a restore: the row goes again (its
+ * files are queued for the next sync again, which finds them gone or removes them), with the
+ * audit event dated as the original. Idempotent; returns whether the account was there.
+ */
+export async function replayAccountDeletion(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  entry: JournalEntry,
+): Promise<boolean> {
+  const account = await findAccountById(deps.db, entry.id);
+  if (!account) return false;
+  const at = new Date(entry.at);
+  await deps.db.transaction().execute(async (trx) => {
+    await deleteAccountRow(trx, account, newId(), at.toISOString());
+    await recordAudit(trx, at, actor, {
+      event: 'accounts.account.deleted',
+      memberId: account.memberId,
+      objectId: account.id,
+    });
+  });
+  return true;
 }
 
 /** Switches the services of an account. */
@@ -653,7 +683,10 @@ export interface ReconcileReport {
  * an account whose member has left is disabled at once and scheduled for deletion after the
  * declared grace period; an account past that date is deleted.
  */
-export async function reconcileAccounts(deps: AccountDeps, actor: Actor): Promise<ReconcileReport> {
+export async function reconcileAccounts(
+  deps: AccountDeps & Pick<Deps, 'journal'>,
+  actor: Actor,
+): Promise<ReconcileReport> {
   const today = clubToday(deps);
   const grace = accountGracePeriod(deps.config);
   let disabled = 0;

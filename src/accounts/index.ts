@@ -14,6 +14,7 @@ export {
   getAccountOfMember,
   reconcileAccounts,
   recordLoginLockout,
+  replayAccountDeletion,
   setAccountPassword,
   type Account,
   type AccountServices,
