@@ -215,6 +215,19 @@ export function buildProgram(io: CliIO = processIO): Command {
     })
     .exitOverride();
 
+  registerServerCommands(program, io);
+  registerConfigCommands(program, io);
+  registerMemberCommands(program, io);
+  registerAccountCommands(program, io);
+  registerServiceCommands(program, io);
+  registerRetentionCommands(program, io);
+  registerUserCommands(program, io);
+  registerPolicyCommands(program, io);
+  return program;
+}
+
+/** `treff init`, `demo`, `serve`. */
+function registerServerCommands(program: Command, io: CliIO): void {
   program
     .command('init')
     .description('create the data dir and database and print the first admin login')
@@ -269,7 +282,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         await runtime.close();
       }
     });
+}
 
+/** `treff config check|schema`, `migrate`. */
+function registerConfigCommands(program: Command, io: CliIO): void {
   const configCommand = program.command('config').description('check or describe the declaration');
   configCommand
     .command('check')
@@ -310,7 +326,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       });
     });
   // createRuntime migrates on open; `treff migrate` exists so an admin can do it explicitly.
+}
 
+/** `treff members import|export|show`. */
+function registerMemberCommands(program: Command, io: CliIO): void {
   const members = program.command('members').description('the member registry');
   members
     .command('import')
@@ -385,7 +404,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         io.out(`${lines.join('\n')}\n`);
       });
     });
+}
 
+/** `treff accounts …`, `sync`. */
+function registerAccountCommands(program: Command, io: CliIO): void {
   const accounts = program
     .command('accounts')
     .description('member accounts for shell, mail and XMPP');
@@ -495,7 +517,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         for (const warning of report.warnings) io.err(`treff: warning: ${warning}\n`);
       });
     });
+}
 
+/** `treff services render`, `doctor`. */
+function registerServiceCommands(program: Command, io: CliIO): void {
   const services = program
     .command('services')
     .description('daemon configuration from the declaration');
@@ -539,7 +564,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       throw new CliFailure(message);
     },
   });
+}
 
+/** `treff retention run|status`, `backup`, `restore`, `keys …`. */
+function registerRetentionCommands(program: Command, io: CliIO): void {
   const retention = program.command('retention').description('deletion as declared, and its proof');
   retention
     .command('run')
@@ -606,7 +634,10 @@ export function buildProgram(io: CliIO = processIO): Command {
     },
     withRuntime: (flag, run) => withRuntime(io, flag, run),
   });
+}
 
+/** `treff users …`. */
+function registerUserCommands(program: Command, io: CliIO): void {
   const users = program.command('users').description('web logins for board, admins and treasurers');
   users
     .command('add')
@@ -686,7 +717,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       await withRuntime(io, options.config, (runtime) => deleteUser(runtime, CLI_ACTOR, username));
       io.out(`Deleted ${username}.\n`);
     });
+}
 
+/** `treff policy render|record`. */
+function registerPolicyCommands(program: Command, io: CliIO): void {
   const policy = program
     .command('policy')
     .description('the privacy policy and the Art. 30 record, rendered from the declaration');
@@ -719,8 +753,6 @@ export function buildProgram(io: CliIO = processIO): Command {
         io.out(renderRecord(runtime.config, options.lang, publishedOn));
       });
     });
-
-  return program;
 }
 
 function parsePort(value: string): number {
