@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../core/validation.ts';
 
 /**
  * The member registry's contracts: exactly the fields the declaration lists for the membership
@@ -14,9 +15,7 @@ export const IsoDate = z
   .refine(isCalendarDate, { error: 'is not a calendar date' });
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
+  plainText()
     .max(max)
     .transform((value) => (value === '' ? null : value))
     .nullable()
@@ -78,8 +77,8 @@ const optionalPhone = z
 export const MemberInput = z
   .strictObject({
     memberNumber: MemberNumber,
-    firstName: z.string().trim().min(1).max(100),
-    lastName: z.string().trim().min(1).max(100),
+    firstName: plainText().min(1).max(100),
+    lastName: plainText().min(1).max(100),
     birthDate: optionalDate,
     street: optionalText(200),
     postcode: optionalText(16),
@@ -151,7 +150,7 @@ export const FeeInput = z.strictObject({
 export const PaymentInput = z.strictObject({
   bookedOn: IsoDate,
   amount: z.string().trim().min(1),
-  reference: z.string().trim().min(1).max(300),
+  reference: plainText().min(1).max(300),
 });
 
 function isCalendarDate(value: string): boolean {
