@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { startLine } from '../core/csv.ts';
+import { controlCharacterMessage, findControlCharacter } from '../core/validation.ts';
 import type { LineIssue } from './members.csv.ts';
 import { parseAmount } from './money.ts';
 
@@ -113,19 +114,60 @@ export function headerColumns(
   delimiter: BankMapping['delimiter'],
   headerLine: number,
 ): string[] {
-  const records = readRecords(text, delimiter, headerLine);
-  return (records[0]?.record ?? []).map((cell) => cell.trim());
+  // Only the header line: a broken quote further down is the statement's problem, reported
+  // with its line when the rows are read, not an error while columns are guessed.
+  try {
+    const records = readRecords(text, delimiter, headerLine, headerLine);
+    return (records[0]?.record ?? []).map((cell) => cell.trim());
+  } catch {
+    return [];
+  }
 }
 
-function readRecords(text: string, delimiter: string, headerLine: number) {
+function readRecords(text: string, delimiter: string, headerLine: number, toLine?: number) {
   return parse(text, {
     delimiter,
     from_line: headerLine,
+    ...(toLine === undefined ? {} : { to_line: toLine }),
     info: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
   }) as unknown as { record: string[]; info: { lines: number } }[];
+}
+
+function lineBreaks(value: string): number {
+  return value.match(/\n/g)?.length ?? 0;
+}
+
+// A legitimate multi-line field (a reference split over two lines) holds text; one that holds
+// a quote character (csv-parse's relaxed reading keeps a quote it could not close) or the
+// delimiter on a later line holds other rows.
+function swallowsRows(value: string, delimiter: string): boolean {
+  if (!value.includes('\n')) return false;
+  return (
+    value.includes('"') ||
+    value
+      .split('\n')
+      .slice(1)
+      .some((part) => part.includes(delimiter))
+  );
+}
+
+// The line whose quote is still open at the end of the file: quotes toggle the state, and the
+// last line that opened one without closing it is where the stray quote is.
+function unclosedQuoteLine(text: string, fromLine: number): number {
+  let open = false;
+  let openedAt = fromLine;
+  text.split('\n').forEach((content, index) => {
+    if (index + 1 < fromLine) return;
+    for (const character of content) {
+      if (character !== '"') continue;
+      open = !open;
+      if (open) openedAt = index + 1;
+    }
+  });
+  return openedAt;
 }
 
 /** Parses `DD.MM.YYYY`, `DD.MM.YY` or `YYYY-MM-DD`; null otherwise. */
@@ -168,6 +210,19 @@ export function parseStatement(
   try {
     records = readRecords(text, mapping.delimiter, mapping.headerLine);
   } catch (error) {
+    if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') {
+      const line = unclosedQuoteLine(text, mapping.headerLine);
+      return {
+        rows: [],
+        issues: [
+          {
+            line,
+            path: '',
+            message: 'a quote opened in this line is never closed (a stray quote?)',
+          },
+        ],
+      };
+    }
     return {
       rows: [],
       issues: [
@@ -208,6 +263,30 @@ export function parseStatement(
     const line = startLine(record, info.lines);
     const cell = (at: number) => (at >= 0 ? (record[at] ?? '').trim() : '');
     if (record.every((value) => value.trim() === '')) continue;
+    const merged = record.findIndex((value) => swallowsRows(value, mapping.delimiter));
+    if (merged !== -1) {
+      // A stray quote made one field of this line run into the next lines: those rows would
+      // vanish into a reference. Refuse the file rather than book less than it says.
+      issues.push({
+        line,
+        path: header[merged] ?? `column ${merged + 1}`,
+        message: `a quote opened here runs over ${lineBreaks(record[merged] ?? '') + 1} lines and swallows the rows there (a stray quote?)`,
+      });
+      continue;
+    }
+    const control = [referenceAt, counterpartyAt, numberAt].find(
+      (at) => at >= 0 && findControlCharacter(cell(at), { multiline: true }) !== null,
+    );
+    if (control !== undefined) {
+      issues.push({
+        line,
+        path: header[control] ?? '',
+        message: controlCharacterMessage(
+          findControlCharacter(cell(control), { multiline: true }) ?? '',
+        ),
+      });
+      continue;
+    }
     const bookedOn = parseStatementDate(cell(dateAt));
     const amountCents = parseAmount(cell(amountAt), mapping.decimal);
     if (!bookedOn) issues.push({ line, path: 'date', message: `"${cell(dateAt)}" is not a date` });
