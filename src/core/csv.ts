@@ -5,3 +5,32 @@
 export function startLine(record: readonly string[], endLine: number): number {
   return endLine - record.reduce((count, field) => count + (field.match(/\n/g)?.length ?? 0), 0);
 }
+
+/**
+ * The line whose quote is still open at the end of a file (csv-parse only reports the last
+ * line): quotes toggle the state, and the last line that opened one without closing it is
+ * where the stray quote is. Lines before `fromLine` (1-based) are not CSV and are skipped.
+ */
+export function unclosedQuoteLine(text: string, fromLine = 1): number {
+  let open = false;
+  let openedAt = fromLine;
+  text.split('\n').forEach((content, index) => {
+    if (index + 1 < fromLine) return;
+    for (const character of content) {
+      if (character !== '"') continue;
+      open = !open;
+      if (open) openedAt = index + 1;
+    }
+  });
+  return openedAt;
+}
+
+/** The issue for a quote that is never closed (reported at {@link unclosedQuoteLine}). */
+export const UNCLOSED_QUOTE_MESSAGE =
+  'a quote opened in this line is never closed (a stray quote?)';
+
+/** The issue for a field that a stray quote made run over the following lines. */
+export function strayQuoteMessage(field: string): string {
+  const lines = (field.match(/\n/g)?.length ?? 0) + 1;
+  return `a quote opened here runs over ${lines} lines and swallows the rows there (a stray quote?)`;
+}

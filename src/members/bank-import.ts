@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { startLine } from '../core/csv.ts';
+import {
+  startLine,
+  strayQuoteMessage,
+  UNCLOSED_QUOTE_MESSAGE,
+  unclosedQuoteLine,
+} from '../core/csv.ts';
 import { controlCharacterMessage, findControlCharacter } from '../core/validation.ts';
 import type { LineIssue } from './members.csv.ts';
 import { parseAmount } from './money.ts';
@@ -136,10 +141,6 @@ function readRecords(text: string, delimiter: string, headerLine: number, toLine
   }) as unknown as { record: string[]; info: { lines: number } }[];
 }
 
-function lineBreaks(value: string): number {
-  return value.match(/\n/g)?.length ?? 0;
-}
-
 // A legitimate multi-line field (a reference split over two lines) holds text; one that holds
 // a quote character (csv-parse's relaxed reading keeps a quote it could not close) or the
 // delimiter on a later line holds other rows.
@@ -152,22 +153,6 @@ function swallowsRows(value: string, delimiter: string): boolean {
       .slice(1)
       .some((part) => part.includes(delimiter))
   );
-}
-
-// The line whose quote is still open at the end of the file: quotes toggle the state, and the
-// last line that opened one without closing it is where the stray quote is.
-function unclosedQuoteLine(text: string, fromLine: number): number {
-  let open = false;
-  let openedAt = fromLine;
-  text.split('\n').forEach((content, index) => {
-    if (index + 1 < fromLine) return;
-    for (const character of content) {
-      if (character !== '"') continue;
-      open = !open;
-      if (open) openedAt = index + 1;
-    }
-  });
-  return openedAt;
 }
 
 /** Parses `DD.MM.YYYY`, `DD.MM.YY` or `YYYY-MM-DD`; null otherwise. */
@@ -218,7 +203,7 @@ export function parseStatement(
           {
             line,
             path: '',
-            message: 'a quote opened in this line is never closed (a stray quote?)',
+            message: UNCLOSED_QUOTE_MESSAGE,
           },
         ],
       };
@@ -270,7 +255,7 @@ export function parseStatement(
       issues.push({
         line,
         path: header[merged] ?? `column ${merged + 1}`,
-        message: `a quote opened here runs over ${lineBreaks(record[merged] ?? '') + 1} lines and swallows the rows there (a stray quote?)`,
+        message: strayQuoteMessage(record[merged] ?? ''),
       });
       continue;
     }

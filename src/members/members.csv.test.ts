@@ -86,14 +86,40 @@ test('refuses a control character in a cell, naming its line and column', () => 
     HEADER,
     '1,Ada,Lovelace,,,,,,,,2024-01-01,',
     '2,Alan,"Tu\u202Ering",,,,,,,,2024-01-01,',
-    '3,Grace,Hopper,,"Weg 1\nx:0:0",,,,,,2024-01-01,',
+    '3,Grace,Hopper,,"Weg 1\u0000x:0:0",,,,,,2024-01-01,',
   ].join('\n');
   const { issues } = parseMemberCsv(csv);
   assert.deepEqual(
     issues.map((issue) => `${issue.line}:${issue.path}:${issue.message}`),
     [
       '3:last_name:must not contain control characters (found U+202E)',
-      '4:street:must not contain control characters (found U+000A)',
+      '4:street:must not contain control characters (found U+0000)',
     ],
+  );
+});
+
+test('a stray quote that swallows the next row names its line instead of importing less', () => {
+  const swallowed = [
+    HEADER,
+    '1,Ada,"Lovelace,,,,,,,,2024-01-01,',
+    '2,Alan,Turing",,,,,,,,2024-01-01,',
+    '3,Grace,Hopper,,,,,,,,2024-01-01,',
+  ].join('\n');
+  const { issues } = parseMemberCsv(swallowed);
+  assert.deepEqual(
+    issues.map((issue) => `${issue.line}:${issue.path}:${issue.message}`),
+    [
+      '2:last_name:a quote opened here runs over 2 lines and swallows the rows there (a stray quote?)',
+    ],
+  );
+  const unclosed = [
+    HEADER,
+    '1,Ada,Lovelace,,,,,,,,2024-01-01,',
+    '2,Alan,"Turing,,,,,,,,2024-01-01,',
+    '3,Grace,Hopper,,,,,,,,2024-01-01,',
+  ].join('\n');
+  assert.deepEqual(
+    parseMemberCsv(unclosed).issues.map((issue) => `${issue.line}:${issue.message}`),
+    ['3:a quote opened in this line is never closed (a stray quote?)'],
   );
 });

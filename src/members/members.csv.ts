@@ -1,7 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { FieldIssue } from '../core/errors.ts';
-import { startLine } from '../core/csv.ts';
+import {
+  startLine,
+  strayQuoteMessage,
+  UNCLOSED_QUOTE_MESSAGE,
+  unclosedQuoteLine,
+} from '../core/csv.ts';
 import { friendlyErrorMap } from '../core/validation.ts';
 import { MemberInput, type Member, type MemberField, type MemberFields } from './members.schema.ts';
 
@@ -73,6 +78,12 @@ export function parseMemberCsv(text: string): { rows: ParsedMemberRow[]; issues:
       skip_empty_lines: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
+    if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') {
+      return {
+        rows: [],
+        issues: [{ line: unclosedQuoteLine(source), path: '', message: UNCLOSED_QUOTE_MESSAGE }],
+      };
+    }
     const line = (error as { lines?: number }).lines ?? 1;
     return {
       rows: [],
@@ -111,6 +122,17 @@ export function parseMemberCsv(text: string): { rows: ParsedMemberRow[]; issues:
         line,
         path: '',
         message: `expected ${columns.length} fields, found ${record.length}`,
+      });
+      continue;
+    }
+    // No member field holds a line break: a field that does was opened by a stray quote and
+    // swallowed the rows after it.
+    const merged = record.findIndex((value) => value.includes('\n'));
+    if (merged !== -1) {
+      issues.push({
+        line,
+        path: columns[merged] ?? '',
+        message: strayQuoteMessage(record[merged] ?? ''),
       });
       continue;
     }
