@@ -133,6 +133,14 @@ export interface Member extends MemberFields {
   updatedAt: string;
 }
 
+/** The member list's query: `page` is a whole number from 1 to 100,000; absent or empty is 1. */
+export const MemberListQuery = z.object({
+  page: z
+    .union([z.undefined(), z.literal('')])
+    .transform(() => 1)
+    .or(z.coerce.number().int().min(1).max(100_000)),
+});
+
 /** Which members a list shows. `restricted` is for the treasurer only. */
 export const MemberStatusFilter = z.enum(['active', 'left', 'all', 'restricted']).default('active');
 export type MemberStatusFilter = z.output<typeof MemberStatusFilter>;
