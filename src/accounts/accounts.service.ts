@@ -381,6 +381,7 @@ export async function sendPasswordLink(deps: AccountDeps, account: Account): Pro
   const addresses = accountAddresses(deps.config, account.username);
   await deps.mailer.send({
     to: member.email,
+    ref: member.id,
     subject: t('mail.passwordLink.subject', { club: deps.config.club.name }),
     text: t('mail.passwordLink.body', {
       name: member.firstName,

@@ -261,6 +261,7 @@ export async function requestLoginLink(
     });
     await deps.mailer.send({
       to: address,
+      ref: member.id,
       subject: t('mail.loginLink.subject', { club: deps.config.club.name }),
       text: t('mail.loginLink.body', {
         name: member.firstName,
