@@ -1,4 +1,14 @@
 /**
+ * The most data rows one CSV upload may have (member list or bank statement). Twice the rows of
+ * a large club's year of bank lines; a longer file is refused with a clear issue before it is
+ * parsed to the end, so its size bounds the work and the memory of one request.
+ */
+export const MAX_CSV_ROWS = 20_000;
+
+/** The issue for a file with more than {@link MAX_CSV_ROWS} data rows. */
+export const TOO_MANY_ROWS_MESSAGE = `the file has more than ${MAX_CSV_ROWS.toLocaleString('en')} rows: split it into several files`;
+
+/**
  * The line a CSV record starts on. csv-parse reports the line a record *ends* on, and a quoted
  * field may span lines; people want to hear where the record begins.
  */

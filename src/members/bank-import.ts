@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import {
+  MAX_CSV_ROWS,
   startLine,
+  TOO_MANY_ROWS_MESSAGE,
   strayQuoteMessage,
   UNCLOSED_QUOTE_MESSAGE,
   unclosedQuoteLine,
@@ -129,11 +131,18 @@ export function headerColumns(
   }
 }
 
-function readRecords(text: string, delimiter: string, headerLine: number, toLine?: number) {
+function readRecords(
+  text: string,
+  delimiter: string,
+  headerLine: number,
+  toLine?: number,
+  toRecord?: number,
+) {
   return parse(text, {
     delimiter,
     from_line: headerLine,
     ...(toLine === undefined ? {} : { to_line: toLine }),
+    ...(toRecord === undefined ? {} : { to: toRecord }),
     info: true,
     relax_column_count: true,
     relax_quotes: true,
@@ -193,7 +202,8 @@ export function parseStatement(
   const issues: LineIssue[] = [];
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = readRecords(text, mapping.delimiter, mapping.headerLine);
+    // The header, the allowed rows and one more, which is how a longer file is recognised.
+    records = readRecords(text, mapping.delimiter, mapping.headerLine, undefined, MAX_CSV_ROWS + 2);
   } catch (error) {
     if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') {
       const line = unclosedQuoteLine(text, mapping.headerLine);
@@ -242,6 +252,19 @@ export function parseStatement(
   const numberAt = index(mapping.memberNumberColumn, 'memberNumber', false);
   if (issues.length > 0) return { rows: [], issues };
 
+  const extra = records[MAX_CSV_ROWS + 1];
+  if (extra) {
+    return {
+      rows: [],
+      issues: [
+        {
+          line: startLine(extra.record, extra.info.lines),
+          path: '',
+          message: TOO_MANY_ROWS_MESSAGE,
+        },
+      ],
+    };
+  }
   const rows: StatementRow[] = [];
   const occurrences = new Map<string, number>();
   for (const { record, info } of records.slice(1)) {

@@ -2,7 +2,9 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { FieldIssue } from '../core/errors.ts';
 import {
+  MAX_CSV_ROWS,
   startLine,
+  TOO_MANY_ROWS_MESSAGE,
   strayQuoteMessage,
   UNCLOSED_QUOTE_MESSAGE,
   unclosedQuoteLine,
@@ -73,6 +75,8 @@ export function parseMemberCsv(text: string): { rows: ParsedMemberRow[]; issues:
   try {
     records = parse(source, {
       delimiter,
+      // The header, the allowed rows and one more, which is how a longer file is recognised.
+      to: MAX_CSV_ROWS + 2,
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
@@ -112,6 +116,19 @@ export function parseMemberCsv(text: string): { rows: ParsedMemberRow[]; issues:
   }
   if (headerIssues.length > 0) return { rows: [], issues: headerIssues };
 
+  const extra = records[MAX_CSV_ROWS + 1];
+  if (extra) {
+    return {
+      rows: [],
+      issues: [
+        {
+          line: startLine(extra.record, extra.info.lines),
+          path: '',
+          message: TOO_MANY_ROWS_MESSAGE,
+        },
+      ],
+    };
+  }
   const rows: ParsedMemberRow[] = [];
   const issues: LineIssue[] = [];
   const seenNumbers = new Map<string, number>();

@@ -551,6 +551,11 @@ export const de = {
   'doctor.severity.warning': 'Hinweis',
   'doctor.severity.skipped': 'nicht prüfbar',
   'doctor.severity.ok': 'gehalten',
+  // --- hard-input ---
+  'import.moreProblems': 'Gezeigt werden die ersten {shown} von {count} Problemen.',
+  'bank.summary':
+    '{rows} Zeilen: {matched} zugeordnet, {unmatched} ohne Zuordnung, {duplicates} schon importiert.',
+  'bank.shown': 'Gezeigt werden {shown} von {rows} Zeilen, die ohne Zuordnung zuerst.',
 } as const;
 
 export type MessageKey = keyof typeof de;

@@ -543,4 +543,9 @@ export const en: Record<MessageKey, string> = {
   'doctor.severity.warning': 'warning',
   'doctor.severity.skipped': 'not checked',
   'doctor.severity.ok': 'kept',
+  // --- hard-input ---
+  'import.moreProblems': 'Showing the first {shown} of {count} problems.',
+  'bank.summary':
+    '{rows} rows: {matched} matched, {unmatched} without a match, {duplicates} imported before.',
+  'bank.shown': 'Showing {shown} of {rows} rows, those without a match first.',
 };
