@@ -307,11 +307,17 @@ async function matchStatement(
     db,
     rows.map((row) => row.fingerprint),
   );
-  return rows.map((row) => ({
-    ...row,
-    match: matchRow(row, numbers),
-    duplicate: seen.has(row.fingerprint),
-  }));
+  const matched: PreviewRow[] = [];
+  for (const row of rows) {
+    // Matching 20,000 references takes a while: other requests get their turn in between.
+    if (matched.length % 1000 === 999) await nextTurn();
+    matched.push({ ...row, match: matchRow(row, numbers), duplicate: seen.has(row.fingerprint) });
+  }
+  return matched;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The outcome of a bank import. */
@@ -340,6 +346,8 @@ export async function commitBankImport(
   // Parsing is the slow part and needs no database: it happens before the transaction, which
   // then holds the (SQLite: only) connection just for matching and a few multi-row inserts.
   const statement = readStatement(text, mapping);
+  // Let the requests that queued up during the parse run before the transaction starts.
+  await nextTurn();
   return deps.db.transaction().execute(async (trx) => {
     const preview = await matchStatement(trx, statement);
     const fresh = preview.filter((row) => !row.duplicate);
@@ -359,6 +367,7 @@ export async function commitBankImport(
     const bankRows: Parameters<typeof insertBankRows>[1][number][] = [];
     const bookings: Parameters<typeof insertBookings>[1][number][] = [];
     for (const row of fresh) {
+      if (bankRows.length % 1000 === 999) await nextTurn();
       const rowId = newId();
       bankRows.push({
         id: rowId,
