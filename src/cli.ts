@@ -18,7 +18,7 @@ import { TreffConfig } from './core/config/schema.ts';
 import { migrateToLatest } from './core/db/database.ts';
 import { AppError, formatIssues } from './core/errors.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
-import { createLogger } from './core/log.ts';
+import { createLogger, logLevel } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
@@ -100,7 +100,7 @@ async function withRuntime<T>(
 ): Promise<T> {
   const config = await loadConfig(configPath(flag));
   const runtime = await createRuntime(config, {
-    log: createLogger({ level: 'warn' }),
+    log: createLogger({ level: logLevel(process.env, 'warn') }),
     ...io.runtimeOptions,
   });
   try {
@@ -275,7 +275,10 @@ function registerServerCommands(program: Command, io: CliIO): void {
     )
     .action(async (options: { config?: string; port?: number; internalPort?: number }) => {
       const config = await loadConfig(configPath(options.config));
-      const runtime = await createRuntime(config, io.runtimeOptions);
+      const runtime = await createRuntime(config, {
+        log: createLogger({ level: logLevel(process.env, 'info') }),
+        ...io.runtimeOptions,
+      });
       try {
         await startServer(runtime, io, { port: options.port, internalPort: options.internalPort });
       } finally {

@@ -143,6 +143,9 @@ export async function runSync(
       xmppAuthSecret(deps.secret),
       clubToday(deps),
     );
+    report.warnings.push(
+      ...projection.refused.map((reason) => `left out of the projections: ${reason}`),
+    );
     const postmap = await findPostmap();
     const writeProjected = async (file: ProjectedFile) => {
       const target = join(root, file.path);

@@ -257,6 +257,7 @@ export async function requestPublication(
   if (mailed) {
     await deps.mailer.send({
       to: address,
+      ref: memberId,
       subject: t('mail.keyChallenge.subject', { club: deps.config.club.name }),
       text: t('mail.keyChallenge.body', {
         name: member.firstName,
