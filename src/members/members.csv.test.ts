@@ -77,3 +77,35 @@ test('guards exported cells against formula injection and round-trips them', () 
   assert.equal(rows[0]?.fields.firstName, '=cmd|x');
   assert.equal(rows[0]?.fields.phone, '+49 541 1');
 });
+
+test('keeps a value that itself starts with an apostrophe before = + - @ through export and import', () => {
+  const member = {
+    id: 'x',
+    memberNumber: '1',
+    firstName: "'+",
+    lastName: "''=x",
+    birthDate: null,
+    street: "'-1",
+    postcode: null,
+    city: "'Ort",
+    email: null,
+    phone: null,
+    openpgpFingerprint: null,
+    joinedOn: '2024-01-01',
+    leftOn: null,
+    restrictedAt: null,
+    createdAt: '',
+    updatedAt: '',
+  } satisfies Member;
+  const { rows, issues } = parseMemberCsv(formatMemberCsv([member]));
+  assert.deepEqual(issues, []);
+  assert.deepEqual(
+    [
+      rows[0]?.fields.firstName,
+      rows[0]?.fields.lastName,
+      rows[0]?.fields.street,
+      rows[0]?.fields.city,
+    ],
+    ["'+", "''=x", "'-1", "'Ort"],
+  );
+});
