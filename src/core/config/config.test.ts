@@ -186,3 +186,23 @@ activities:
     store: { kind: database, table: members }
     retention: { keep: P8Y, from: membership.ended }
 `;
+
+test('names a bad duration in a single retention rule instead of failing inside a cross-field check', async () => {
+  const example = await readFile(EXAMPLE, 'utf8');
+  assert.ok(example.includes('keep: PT24H'));
+  assert.deepEqual(problems(example.replace('keep: PT24H', 'keep: PT-1H')), [
+    'activities.13.retention.keep: expected an ISO 8601 duration such as P10D, PT24H or P8Y',
+  ]);
+});
+
+test('refuses a YAML alias bomb with a ConfigError', () => {
+  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (const [name, previous] of [
+    ['b', 'a'],
+    ['c', 'b'],
+    ['d', 'c'],
+  ] as const)
+    laughs.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+  const issues = problems(`${laughs.join('\n')}\n`);
+  assert.match(issues.join('\n'), /alias/i);
+});
