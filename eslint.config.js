@@ -5,7 +5,16 @@ import tseslint from 'typescript-eslint';
 const MODULES = ['access', 'admin', 'auth', 'demo', 'members', 'site'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/*/data/', '**/__fixtures__/**'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      'examples/*/data/',
+      '**/__fixtures__/**',
+      'test/fuzz/corpus/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

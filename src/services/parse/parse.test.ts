@@ -164,5 +164,6 @@ Component "muc.a.example" "muc"
     );
     assert.equal(evaluateConfigJs("var config = eval('1');"), null);
     assert.equal(evaluateConfigJs('while (true) {}'), null);
+    assert.equal(evaluateConfigJs('var config = "not an object";'), null);
   });
 });
