@@ -123,3 +123,35 @@ test('a stray quote that swallows the next row names its line instead of importi
     ['3:a quote opened in this line is never closed (a stray quote?)'],
   );
 });
+
+test('keeps a value that itself starts with an apostrophe before = + - @ through export and import', () => {
+  const member = {
+    id: 'x',
+    memberNumber: '1',
+    firstName: "'+",
+    lastName: "''=x",
+    birthDate: null,
+    street: "'-1",
+    postcode: null,
+    city: "'Ort",
+    email: null,
+    phone: null,
+    openpgpFingerprint: null,
+    joinedOn: '2024-01-01',
+    leftOn: null,
+    restrictedAt: null,
+    createdAt: '',
+    updatedAt: '',
+  } satisfies Member;
+  const { rows, issues } = parseMemberCsv(formatMemberCsv([member]));
+  assert.deepEqual(issues, []);
+  assert.deepEqual(
+    [
+      rows[0]?.fields.firstName,
+      rows[0]?.fields.lastName,
+      rows[0]?.fields.street,
+      rows[0]?.fields.city,
+    ],
+    ["'+", "''=x", "'-1", "'Ort"],
+  );
+});

@@ -189,14 +189,21 @@ export function formatMemberCsv(members: readonly Member[]): string {
 /**
  * Guards spreadsheet users against formula injection (OWASP "CSV Injection"): a cell starting
  * with = @ TAB CR, or with + or - followed by anything but a number, gets a leading apostrophe.
- * The import removes exactly that apostrophe again, so export and import round-trip.
+ * A value that already starts with apostrophes before one of those characters gets one more,
+ * so the import, which removes exactly one, gives it back: export and import round-trip.
  */
 export function escapeCell(value: string): string {
-  if (/^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !/^[+-][0-9 ()/.-]*$/.test(value)))
+  if (
+    /^[=@\t\r]/.test(value) ||
+    (/^[+-]/.test(value) && !/^[+-][0-9 ()/.-]*$/.test(value)) ||
+    ESCAPED.test(value)
+  )
     return `'${value}`;
   return value;
 }
 
+const ESCAPED = /^'+[=@\t\r+-]/;
+
 function unescapeCell(value: string): string {
-  return /^'([=@\t\r+-])/.test(value) ? value.slice(1) : value;
+  return ESCAPED.test(value) ? value.slice(1) : value;
 }

@@ -381,6 +381,13 @@ const LegalBasisEntry = z.strictObject({
   interest: LocalizedText.optional().describe('The legitimate interest (Art. 6(1)(f)).'),
 });
 
+/**
+ * Cross-field checks read the parsed shape (arrays after their transform). zod still runs a
+ * refinement after a field's non-aborting issue, with that field untransformed (a single
+ * retention rule that is not an array yet), so these checks wait until every field is valid.
+ */
+const whenFieldsValid = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
 /** One processing activity: which data of whom, why, on which basis, where and for how long. */
 export const Activity = z
   .strictObject({
@@ -441,7 +448,7 @@ export const Activity = z
     activity.retention.forEach((rule, index) => {
       check(rule.data, ['retention', index, 'data']);
     });
-  });
+  }, whenFieldsValid);
 export type Activity = z.infer<typeof Activity>;
 
 /** The whole declaration. */
@@ -523,7 +530,7 @@ export const TreffConfig = z
         });
       }
     }
-  });
+  }, whenFieldsValid);
 
 /** The declaration as written (before defaults). */
 export type TreffConfigInput = z.input<typeof TreffConfig>;
