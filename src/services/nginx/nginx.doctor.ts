@@ -50,6 +50,18 @@ function mapProblems(model: NginxModel, variables: readonly string[]): string[] 
         problems.push(`$${variable} must map $http_user_agent to fixed names`);
       }
     }
+    if (variable === 'treff_referer') {
+      const map = model.maps.get(variable);
+      // Every entry that copies part of the referer must stop before its query string.
+      const sound =
+        map?.source === 'http_referer' &&
+        map.entries.some(([, value]) => value.includes('[redacted]')) &&
+        map.entries.every(([key, value]) => !value.includes('$') || key.includes('[^?#]'));
+      if (!sound)
+        problems.push(
+          '$treff_referer must map $http_referer without its query string, with token routes redacted',
+        );
+    }
     if (variable === 'treff_page') {
       const map = model.maps.get(variable);
       // $uri never holds the query string; $request_uri does unless each entry cuts it off.

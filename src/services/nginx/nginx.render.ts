@@ -25,7 +25,7 @@ export const FIELD_FORMATS: Record<WebLogField, { text: string; variables: reado
   time: { text: '[$time_iso8601]', variables: ['time_iso8601'] },
   operatingSystem: { text: '"$treff_os"', variables: ['treff_os'] },
   browser: { text: '"$treff_browser"', variables: ['treff_browser'] },
-  referer: { text: '"$http_referer"', variables: ['http_referer'] },
+  referer: { text: '"$treff_referer"', variables: ['treff_referer'] },
   page: { text: '"$treff_page"', variables: ['treff_page'] },
 };
 
@@ -76,6 +76,28 @@ export const REDACTED_PATHS: readonly string[] = [
   '/\\.well-known/openpgpkey/(?:[^/]+/)?hu/',
 ];
 
+/**
+ * The referer: the page a visitor came from, without its query string or fragment (they may hold
+ * search terms), and with a token route cut like the page, because a browser sends the page it
+ * is on as the referer of its stylesheet and favicon, so a login link's own page would otherwise
+ * log its token. Other sites send at most their origin (their default referrer policy); treff's
+ * pages send `same-origin`, since their forms need a real `Origin` header.
+ */
+function refererMap(): string {
+  const routes = REDACTED_PATHS.join('|');
+  const entries: [string, string][] = [
+    ['""', '"-"'],
+    [`"~*^(?<treff_referer_route>[^?#]*?(?:${routes}))"`, '"${treff_referer_route}[redacted]"'],
+    ['"~^(?<treff_referer_path>[^?#]*)"', '$treff_referer_path'],
+  ];
+  const width = 36;
+  return `# The referer without its query string, with what follows a token route replaced.
+map $http_referer $treff_referer {
+    ${'default'.padEnd(width)} "-";
+${entries.map(([key, value]) => `    ${key.padEnd(width)} ${value};`).join('\n')}
+}`;
+}
+
 /** The `log_format` line for the declared fields, in the declared order. */
 export function logFormatText(fields: readonly WebLogField[]): string {
   return fields.map((field) => FIELD_FORMATS[field].text).join(' ');
@@ -107,6 +129,7 @@ map $uri $treff_page {
 ${redacted.join('\n')}
 }`);
   }
+  if (fields.includes('referer')) maps.push(refererMap());
   const format =
     fields.length > 0
       ? `log_format ${LOG_FORMAT_NAME} escape=default '${logFormatText(fields)}';`
