@@ -160,6 +160,8 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
   });
 
   app.onError(async (error, c) => {
+    // A code with a text under `error.code.<code>` (in any catalogue) is shown in the page's
+    // language; the error's own English message stays for JSON clients and the log.
     // The error may come from a middleware that ran before the language was chosen.
     const t = (c.var as Partial<AppVariables>).lang
       ? c.get('t')
@@ -170,6 +172,7 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
         return c.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
       }
       const status = STATUS[error.kind];
+      const codeKey = `error.code.${error.code}`;
       if (wantsJson(c)) {
         return c.json(
           { error: { code: error.code, message: error.message, issues: error.issues } },
@@ -181,7 +184,7 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
           <ErrorPage
             page={pageContext(c)}
             title={t('error.title')}
-            message={error.message}
+            message={t.has(codeKey) ? t(codeKey) : error.message}
             code={error.code}
           />,
         ),

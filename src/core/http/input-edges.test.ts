@@ -85,3 +85,26 @@ describe('input edges of the web frame', () => {
     assert.equal((await board.get('/admin/members?page=')).status, 200);
   });
 });
+
+describe('error pages in the page’s language', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp('sqlite');
+  });
+  afterEach(() => t.close());
+
+  test('says a refused form in German on a German page and in English on an English one', async () => {
+    const send = (lang: string) =>
+      t.app.request(`${ORIGIN}/login?lang=${lang}`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'username=x&password=y',
+      });
+    const german = await send('de');
+    assert.equal(german.status, 403);
+    assert.match(await german.text(), /Das Formular ist abgelaufen/);
+    const english = await send('en');
+    assert.equal(english.status, 403);
+    assert.match(await english.text(), /The form has expired/);
+  });
+});
