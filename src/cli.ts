@@ -34,6 +34,7 @@ import {
   renderAll,
   writeRendered,
 } from './services/index.ts';
+import { registerTransparencyCommands } from './transparency/index.ts';
 import {
   createAccount,
   deleteAccount,
@@ -570,6 +571,16 @@ export function buildProgram(io: CliIO = processIO): Command {
           throw new CliFailure('data is kept longer than declared');
       });
     });
+
+  registerTransparencyCommands(program.command('transparency'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+    fail: (message) => {
+      throw new CliFailure(message);
+    },
+  });
 
   registerKeyCommands(program.command('keys'), {
     out: (text) => {
