@@ -50,6 +50,8 @@ export const transparencyMessages = defineMessages({
     'transparency.doctorNever': 'Die Einstellungen wurden noch nicht geprüft.',
     'transparency.policyLink': 'Datenschutzerklärung',
     'transparency.versionsLink': 'Versionen der Datenschutzerklärung',
+    'transparency.adminLink.page': 'Dieselben Zahlen öffentlich: die Transparenzseite',
+    'transparency.adminLink.json': 'als JSON',
   },
   en: {
     'transparency.title': 'Transparency: what we store and for how long',
@@ -94,5 +96,7 @@ export const transparencyMessages = defineMessages({
     'transparency.doctorNever': 'The settings have not been checked yet.',
     'transparency.policyLink': 'Privacy policy',
     'transparency.versionsLink': 'Versions of the privacy policy',
+    'transparency.adminLink.page': 'The same figures in public: the transparency page',
+    'transparency.adminLink.json': 'as JSON',
   },
 });
