@@ -144,7 +144,10 @@ function figureOf(
  * doctor intervals) found the settings behind it not as declared.
  */
 export async function transparencyFigures(deps: Deps4Figures): Promise<TransparencyFigures> {
-  const [rows, stored] = await Promise.all([retentionStatus(deps), latestDoctorRun(deps.db)]);
+  const [rows, stored] = await Promise.all([
+    retentionStatus(deps, { totals: false }),
+    latestDoctorRun(deps.db),
+  ]);
   const now = deps.clock.now().getTime();
   const doctor =
     stored && now - new Date(stored.checkedAt).getTime() <= DOCTOR_STALE_MS ? stored : undefined;

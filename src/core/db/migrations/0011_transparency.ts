@@ -24,5 +24,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // How many items a store kept after a retention run, where that is countable (files).
   await db.schema.alterTable('retention_runs').addColumn('kept', 'integer').execute();
+  // The latest real run of a job in one index look-up (the public page asks on every view).
+  await db.schema
+    .createIndex('retention_runs_latest')
+    .on('retention_runs')
+    .columns(['job', 'dry_run', 'started_at'])
+    .execute();
   await db.schema.alterTable('policy_versions').addColumn('input', 'text').execute();
 }
