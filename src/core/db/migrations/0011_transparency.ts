@@ -16,6 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('errors', 'integer', (c) => c.notNull())
     .addColumn('warnings', 'integer', (c) => c.notNull())
     .addColumn('findings', 'text', (c) => c.notNull())
+    // 1 when run as root (the sync's `treff transparency check`), which sees every file.
+    .addColumn('by_root', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema
     .createIndex('doctor_runs_checked_at')
