@@ -4,13 +4,16 @@ import { Hono } from 'hono';
 import { accessRoutes } from './access/index.ts';
 import { adminRoutes } from './admin/index.ts';
 import { authRoutes, sessionMiddleware } from './auth/index.ts';
+import { createBackground } from './core/background.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config/load.ts';
 import { migrateToLatest, openDatabase } from './core/db/database.ts';
 import type { Deps } from './core/deps.ts';
-import { writeFileAtomic } from './core/fs.ts';
+import { fileErasureJournal, journalPathIn, type ErasureJournal } from './core/erasure-journal.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
 import { createWebFrame } from './core/http/app.tsx';
 import type { AppEnv } from './core/http/context.ts';
+import { createLoginLimits } from './core/limits/login.ts';
 import { createLogger, type Logger } from './core/log.ts';
 import { outboxMailer, smtpMailer, type Mailer } from './core/mail/mailer.ts';
 import { argon2Hasher, type AccountHasher, type PasswordHasher } from './core/password.ts';
@@ -40,6 +43,7 @@ export interface RuntimeOptions {
   pgSchema?: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  journal?: ErasureJournal;
 }
 
 /**
@@ -52,6 +56,8 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
+  // Registry, secret, outbox and keys live here: private whatever the umask (README, Security).
+  await ensurePrivateDir(config.paths.dataDir);
   const handle = await openDatabase(
     config.database.url,
     options.pgSchema ? { pgSchema: options.pgSchema } : {},
@@ -60,6 +66,7 @@ export async function createRuntime(
     if (options.migrate !== false) await migrateToLatest(handle.db, handle.pgSchema);
     const secret = await loadOrCreateSecret(config.paths.secretFile);
     const mailer = options.mailer ?? (await createMailer(config, clock));
+    const background = createBackground(log);
     return {
       config,
       db: handle.db,
@@ -70,9 +77,15 @@ export async function createRuntime(
       mailer,
       hasher: options.hasher ?? argon2Hasher(),
       accountHasher: options.accountHasher ?? yescryptHasher(),
+      background,
+      loginLimits: createLoginLimits(clock),
       secret,
+      journal: options.journal ?? fileErasureJournal(journalPathIn(config.paths.dataDir)),
       messages,
-      close: () => handle.close(),
+      close: async () => {
+        await background.settle();
+        await handle.close();
+      },
     };
   } catch (error) {
     await handle.close();
@@ -105,12 +118,15 @@ export async function loadOrCreateSecret(path: string): Promise<Buffer> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const secret = randomBytes(32);
-  await writeFileAtomic(path, secret, { mode: 0o600 });
+  await writeFileAtomic(path, secret, { mode: PRIVATE_FILE_MODE });
   return secret;
 }
 
-/** The whole web application: the frame plus every module's routes. */
-export function createApp(deps: Deps): Hono<AppEnv> {
+/**
+ * The whole web application: the frame plus every module's routes. `demo` (only `treff demo`)
+ * shows one-time links in the outbox unmasked, for trying the example club.
+ */
+export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<AppEnv> {
   const app = createWebFrame({
     log: deps.log,
     clock: deps.clock,
@@ -125,7 +141,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', authRoutes(deps));
   app.route('/', memberRoutes(deps));
   app.route('/', accessRoutes(deps));
-  app.route('/', adminRoutes(deps));
+  app.route('/', adminRoutes(deps, { revealOutboxLinks: options.demo === true }));
   app.route('/', policyRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', doctorRoutes(deps));

@@ -211,6 +211,27 @@ for (const dialect of TEST_DIALECTS) {
       );
       assert.equal(bad.code, 1);
     });
+
+    test('disables, enables and deletes a board login, but never the last admin', async () => {
+      assert.equal((await run('init', '--config', config)).code, 0);
+      stdin = 'a long enough password\n';
+      await run('users', 'add', 'vorstand', '--roles', 'board', '--config', config);
+      const disabled = await run('users', 'disable', 'vorstand', '--config', config);
+      assert.equal(disabled.out, 'Disabled vorstand; its sessions have ended.\n');
+      assert.match(
+        (await run('users', 'list', '--config', config)).out,
+        /^vorstand\tboard\tvorstand\tdisabled\n/m,
+      );
+      assert.equal((await run('users', 'enable', 'vorstand', '--config', config)).code, 0);
+      assert.equal(
+        (await run('users', 'delete', 'vorstand', '--config', config)).out,
+        'Deleted vorstand.\n',
+      );
+      const last = await run('users', 'delete', 'admin', '--config', config);
+      assert.equal(last.code, 1);
+      assert.match(last.err, /^treff: admin is the last admin login that can log in/);
+      assert.match((await run('users', 'list', '--config', config)).out, /^admin\tadmin\tAdmin\n$/);
+    });
   });
 }
 

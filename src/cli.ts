@@ -1,19 +1,27 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { createApp, createRuntime, type Runtime, type RuntimeOptions } from './app.ts';
-import { createUser, listUsers, setUserPassword } from './auth/index.ts';
+import {
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  listUsers,
+  setUserPassword,
+} from './auth/index.ts';
 import { CLI_ACTOR } from './core/audit/index.ts';
 import { configPath, ConfigError, loadConfig } from './core/config/load.ts';
 import { TreffConfig } from './core/config/schema.ts';
 import { migrateToLatest } from './core/db/database.ts';
 import { AppError, formatIssues } from './core/errors.ts';
-import { writeFileAtomic } from './core/fs.ts';
-import { createLogger } from './core/log.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
+import { createLogger, logLevel } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
+import { registerBackupCommands } from './backup/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
 import {
   formatStatusLine,
@@ -93,7 +101,7 @@ async function withRuntime<T>(
 ): Promise<T> {
   const config = await loadConfig(configPath(flag));
   const runtime = await createRuntime(config, {
-    log: createLogger({ level: 'warn' }),
+    log: createLogger({ level: logLevel(process.env, 'warn') }),
     ...io.runtimeOptions,
   });
   try {
@@ -116,7 +124,7 @@ async function initialise(
   io: CliIO,
   options: { demo: boolean; admin: string },
 ): Promise<boolean> {
-  await mkdir(runtime.config.paths.dataDir, { recursive: true, mode: 0o750 });
+  await ensurePrivateDir(runtime.config.paths.dataDir);
   if ((await listUsers(runtime.db)).length > 0) return false;
   const password = generatePassword();
   await createUser(runtime, CLI_ACTOR, {
@@ -161,10 +169,15 @@ async function startServer(
   runtime: Runtime,
   io: CliIO,
   ports: { port?: number | undefined; internalPort?: number | undefined },
+  options: { demo?: boolean } = {},
 ): Promise<void> {
   const listenPort = ports.port ?? runtime.config.web.port;
   const internalPort = ports.internalPort ?? runtime.config.web.internalPort;
-  const server = await listen(createApp(runtime).fetch, runtime.config.web.host, listenPort);
+  const server = await listen(
+    createApp(runtime, { demo: options.demo === true }).fetch,
+    runtime.config.web.host,
+    listenPort,
+  );
   const internal = await listen(internalApp(runtime).fetch, '127.0.0.1', internalPort);
   // The WKS mail intake, when the declaration asks for one (keys module).
   const intake = await startMailIntake(runtime);
@@ -206,6 +219,19 @@ export function buildProgram(io: CliIO = processIO): Command {
     })
     .exitOverride();
 
+  registerServerCommands(program, io);
+  registerConfigCommands(program, io);
+  registerMemberCommands(program, io);
+  registerAccountCommands(program, io);
+  registerServiceCommands(program, io);
+  registerRetentionCommands(program, io);
+  registerUserCommands(program, io);
+  registerPolicyCommands(program, io);
+  return program;
+}
+
+/** `treff init`, `demo`, `serve`. */
+function registerServerCommands(program: Command, io: CliIO): void {
   program
     .command('init')
     .description('create the data dir and database and print the first admin login')
@@ -232,7 +258,12 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (options: { config?: string; port?: number; internalPort?: number }) => {
       await withRuntime(io, options.config, async (runtime) => {
         await initialise(runtime, io, { demo: true, admin: 'admin' });
-        await startServer(runtime, io, { port: options.port, internalPort: options.internalPort });
+        await startServer(
+          runtime,
+          io,
+          { port: options.port, internalPort: options.internalPort },
+          { demo: true },
+        );
       });
     });
 
@@ -248,14 +279,20 @@ export function buildProgram(io: CliIO = processIO): Command {
     )
     .action(async (options: { config?: string; port?: number; internalPort?: number }) => {
       const config = await loadConfig(configPath(options.config));
-      const runtime = await createRuntime(config, io.runtimeOptions);
+      const runtime = await createRuntime(config, {
+        log: createLogger({ level: logLevel(process.env, 'info') }),
+        ...io.runtimeOptions,
+      });
       try {
         await startServer(runtime, io, { port: options.port, internalPort: options.internalPort });
       } finally {
         await runtime.close();
       }
     });
+}
 
+/** `treff config check|schema`, `migrate`. */
+function registerConfigCommands(program: Command, io: CliIO): void {
   const configCommand = program.command('config').description('check or describe the declaration');
   configCommand
     .command('check')
@@ -296,7 +333,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       });
     });
   // createRuntime migrates on open; `treff migrate` exists so an admin can do it explicitly.
+}
 
+/** `treff members import|export|show`. */
+function registerMemberCommands(program: Command, io: CliIO): void {
   const members = program.command('members').description('the member registry');
   members
     .command('import')
@@ -342,7 +382,8 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (options: { config?: string; status: string; out?: string }) => {
       await withRuntime(io, options.config, async (runtime) => {
         const csv = await exportMembers(runtime, CLI_ACTOR, options.status);
-        if (options.out) await writeFileAtomic(resolve(options.out), csv, { mode: 0o600 });
+        if (options.out)
+          await writeFileAtomic(resolve(options.out), csv, { mode: PRIVATE_FILE_MODE });
         else io.out(csv);
       });
     });
@@ -370,7 +411,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         io.out(`${lines.join('\n')}\n`);
       });
     });
+}
 
+/** `treff accounts …`, `sync`. */
+function registerAccountCommands(program: Command, io: CliIO): void {
   const accounts = program
     .command('accounts')
     .description('member accounts for shell, mail and XMPP');
@@ -428,7 +472,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     );
   accounts
     .command('set-password')
-    .description('set an account password, read from stdin')
+    .description('set an account password, read from stdin; ends its portal sessions and links')
     .argument('<username>')
     .addOption(configOption())
     .action(async (username: string, options: { config?: string }) => {
@@ -480,7 +524,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         for (const warning of report.warnings) io.err(`treff: warning: ${warning}\n`);
       });
     });
+}
 
+/** `treff services render`, `doctor`. */
+function registerServiceCommands(program: Command, io: CliIO): void {
   const services = program
     .command('services')
     .description('daemon configuration from the declaration');
@@ -524,7 +571,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       throw new CliFailure(message);
     },
   });
+}
 
+/** `treff retention run|status`, `backup`, `restore`, `keys …`. */
+function registerRetentionCommands(program: Command, io: CliIO): void {
   const retention = program.command('retention').description('deletion as declared, and its proof');
   retention
     .command('run')
@@ -585,13 +635,26 @@ export function buildProgram(io: CliIO = processIO): Command {
     },
   });
 
+  registerBackupCommands(program, {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+    loadConfig: (flag) => loadConfig(configPath(flag)),
+    openRuntime: (config) =>
+      createRuntime(config, { log: createLogger({ level: 'warn' }), ...io.runtimeOptions }),
+  });
+
   registerKeyCommands(program.command('keys'), {
     out: (text) => {
       io.out(text);
     },
     withRuntime: (flag, run) => withRuntime(io, flag, run),
   });
+}
 
+/** `treff users …`. */
+function registerUserCommands(program: Command, io: CliIO): void {
   const users = program.command('users').description('web logins for board, admins and treasurers');
   users
     .command('add')
@@ -639,10 +702,42 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (options: { config?: string }) => {
       await withRuntime(io, options.config, async (runtime) => {
         for (const user of await listUsers(runtime.db))
-          io.out(`${user.username}\t${user.roles.join(',')}\t${user.displayName}\n`);
+          io.out(
+            `${user.username}\t${user.roles.join(',')}\t${user.displayName}${user.disabledAt ? '\tdisabled' : ''}\n`,
+          );
       });
     });
+  users
+    .command('disable')
+    .description('stop a login from logging in and end its sessions (not the last admin)')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => disableUser(runtime, CLI_ACTOR, username));
+      io.out(`Disabled ${username}; its sessions have ended.\n`);
+    });
+  users
+    .command('enable')
+    .description('let a disabled login log in again')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => enableUser(runtime, CLI_ACTOR, username));
+      io.out(`Enabled ${username}.\n`);
+    });
+  users
+    .command('delete')
+    .description('delete a login when the office ends, with its sessions (not the last admin)')
+    .argument('<username>')
+    .addOption(configOption())
+    .action(async (username: string, options: { config?: string }) => {
+      await withRuntime(io, options.config, (runtime) => deleteUser(runtime, CLI_ACTOR, username));
+      io.out(`Deleted ${username}.\n`);
+    });
+}
 
+/** `treff policy render|record`. */
+function registerPolicyCommands(program: Command, io: CliIO): void {
   const policy = program
     .command('policy')
     .description('the privacy policy and the Art. 30 record, rendered from the declaration');
@@ -675,8 +770,6 @@ export function buildProgram(io: CliIO = processIO): Command {
         io.out(renderRecord(runtime.config, options.lang, publishedOn));
       });
     });
-
-  return program;
 }
 
 function parsePort(value: string): number {

@@ -64,6 +64,7 @@ export const accountsMessages = defineMessages({
     'myAccount.setPassword': 'Passwort festlegen',
     'myAccount.changePassword': 'Passwort ändern',
     'myAccount.newPassword': 'Neues Passwort',
+    'myAccount.currentPassword': 'Aktuelles Passwort',
     'myAccount.repeatPassword': 'Passwort wiederholen',
     'myAccount.passwordRules':
       'Mindestens 12 Zeichen, keine Steuerzeichen und keine Zeichen, die Jabber umschreiben würde (etwa Ligaturen oder besondere Leerzeichen). Es gilt für Shell, E-Mail und Jabber zugleich.',
@@ -135,6 +136,7 @@ export const accountsMessages = defineMessages({
     'myAccount.setPassword': 'Set your password',
     'myAccount.changePassword': 'Change your password',
     'myAccount.newPassword': 'New password',
+    'myAccount.currentPassword': 'Current password',
     'myAccount.repeatPassword': 'Repeat the password',
     'myAccount.passwordRules':
       'At least 12 characters, no control characters and no characters Jabber would rewrite (such as ligatures or special spaces). It works for shell, mail and Jabber alike.',

@@ -298,3 +298,36 @@ export async function usePasswordToken(db: Db, id: string, now: string): Promise
 export async function deletePasswordTokensBefore(db: Db, before: string): Promise<void> {
   await db.deleteFrom('password_tokens').where('created_at', '<', before).execute();
 }
+
+/** Voids every unused password link of an account (marks it used); returns how many. */
+export async function voidPasswordTokensOfAccount(
+  db: Db,
+  accountId: string,
+  now: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('password_tokens')
+    .set({ used_at: now })
+    .where('account_id', '=', accountId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Ends the member-portal sessions of a member (those without a web user), except `keepId`.
+ * The sessions table belongs to the auth module; this one statement lives here so that a
+ * password change and the end of the sessions commit in one transaction (as erasure does).
+ */
+export async function deleteMemberSessions(
+  db: Db,
+  memberId: string,
+  keepId: string | null,
+): Promise<void> {
+  let query = db
+    .deleteFrom('sessions')
+    .where('member_id', '=', memberId)
+    .where('user_id', 'is', null);
+  if (keepId !== null) query = query.where('id', '!=', keepId);
+  await query.execute();
+}

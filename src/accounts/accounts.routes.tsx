@@ -30,7 +30,7 @@ import {
   passwordLinkAccount,
   requestAccount,
   sendPasswordLink,
-  setAccountPassword,
+  changeAccountPassword,
   setAccountServices,
   setPasswordWithLink,
   setSshKeys,
@@ -100,13 +100,25 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
   });
 
   app.post('/me/account/password', members, async (c) => {
-    const { password, confirm } = formText(await c.req.parseBody(), ['password', 'confirm']);
+    const { current, password, confirm } = formText(await c.req.parseBody(), [
+      'current',
+      'password',
+      'confirm',
+    ]);
     const account = await getAccountOfMember(deps, memberIdOf(c));
     try {
       if (account?.status !== 'active')
         throw new ValidationError('account_not_active', 'The account is not active.');
       checkConfirmation(password, confirm);
-      await setAccountPassword(deps, actorOf(sessionOf(c)), account.id, password);
+      const session = sessionOf(c);
+      await changeAccountPassword(
+        deps,
+        actorOf(session),
+        account.id,
+        current,
+        password,
+        session.id,
+      );
     } catch (error) {
       return myPage(c, { issues: formProblems(error) }, 422);
     }
@@ -154,7 +166,7 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
       );
     try {
       checkConfirmation(password, confirm);
-      await setPasswordWithLink(deps, token, password);
+      await setPasswordWithLink(deps, token, password, c.get('session')?.id ?? null);
     } catch (error) {
       const issues = formProblems(error);
       return sendPage(

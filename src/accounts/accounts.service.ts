@@ -1,17 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { recordAudit, type Actor } from '../core/audit/index.ts';
+import { SYSTEM_ACTOR, recordAudit, type Actor } from '../core/audit/index.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
 import type { Deps } from '../core/deps.ts';
+import type { JournalEntry } from '../core/erasure-journal.ts';
 import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/fs.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { hashToken, newId, newToken } from '../core/ids.ts';
+import { attempt, succeed } from '../core/limits/limiter.ts';
+import { loginKeys } from '../core/limits/login.ts';
 import { translator } from '../core/i18n/index.ts';
 import { accountsMessages } from './accounts.messages.ts';
 import { clubToday, getMember, hasLeft, type Member } from '../members/index.ts';
 import {
   deleteAccountRow,
+  deleteMemberSessions,
   deletePasswordTokensBefore,
   findAccountById,
   findAccountByUsername,
@@ -24,10 +29,12 @@ import {
   takeNextUid,
   updateAccount,
   usePasswordToken,
+  voidPasswordTokensOfAccount,
   type Account,
   type AccountServices,
 } from './accounts.repo.ts';
 import { checkAccountPassword } from './password.ts';
+import { SHELL_GROUP } from './projections.ts';
 
 export type { Account, AccountServices };
 
@@ -88,6 +95,25 @@ const RESERVED = [
   'meet',
 ];
 
+// Debian's static system users and groups (base-passwd's passwd.master and group.master) and
+// the dynamic ones of packages a treff host runs or commonly has, so a member's name (which is
+// also the name of the member's own group) never collides with one, whether or not the package
+// is installed yet. A member in group `sudo`, `shadow` or `treff-shell` would gain its rights.
+const SYSTEM_ACCOUNTS = [
+  ...['daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'news', 'uucp', 'proxy'],
+  ...['backup', 'list', 'irc', 'gnats', 'adm', 'tty', 'disk', 'kmem', 'dialout', 'fax'],
+  ...['voice', 'cdrom', 'floppy', 'tape', 'sudo', 'audio', 'dip', 'operator', 'src'],
+  ...['shadow', 'utmp', 'video', 'sasl', 'plugdev', 'staff', 'users', 'nogroup', 'wheel'],
+  ...['input', 'kvm', 'render', 'sgx', 'netdev', 'crontab', 'ssl-cert', 'messagebus', '_apt'],
+  ...['systemd-journal', 'systemd-network', 'systemd-resolve', 'systemd-timesync'],
+  ...['systemd-coredump', 'systemd-oom', 'tss', 'uuidd', 'tcpdump', 'polkitd', 'lpadmin'],
+  ...['ssh', '_ssh', 'postdrop', 'opendkim', 'opendmarc', 'debian-exim', 'debian-tor'],
+  ...['_chrony', 'ntp', 'ntpsec', 'postgres', 'redis', 'mysql', 'memcache', 'bind', 'unbound'],
+  ...['dnsmasq', 'clamav', 'amavis', 'debian-spamd', '_rspamd', 'letsencrypt', 'certbot'],
+  ...['docker', 'lxd', 'libvirt', 'statd', 'avahi', 'fwupd-refresh', 'sshd', 'dovenull'],
+  ...['jitsi-meet', 'turnserver', 'prosody', 'dovecot', 'postfix', 'nginx', 'www-data'],
+];
+
 function systemNames(): string[] {
   const names: string[] = [];
   for (const file of ['/etc/passwd', '/etc/group']) {
@@ -110,9 +136,14 @@ export function reservedUsernames(config: Deps['config']): Set<string> {
   );
   const wkd = config.services.wkd?.submissionAddress?.split('@')[0];
   return new Set(
-    [...RESERVED, ...systemNames(), ...contacts, ...(wkd ? [wkd] : [])].map((name) =>
-      name.toLowerCase(),
-    ),
+    [
+      ...RESERVED,
+      ...SYSTEM_ACCOUNTS,
+      SHELL_GROUP.name,
+      ...systemNames(),
+      ...contacts,
+      ...(wkd ? [wkd] : []),
+    ].map((name) => name.toLowerCase()),
   );
 }
 
@@ -174,10 +205,11 @@ export function accountAddresses(
  */
 export async function requestSync(deps: Pick<Deps, 'config' | 'clock' | 'log'>): Promise<void> {
   try {
-    await mkdir(deps.config.paths.dataDir, { recursive: true });
+    await ensurePrivateDir(deps.config.paths.dataDir);
     await writeFile(
       join(deps.config.paths.dataDir, 'sync.request'),
       `${deps.clock.now().toISOString()}\n`,
+      { mode: PRIVATE_FILE_MODE },
     );
   } catch (error) {
     deps.log.error({ err: error }, 'could not request a sync');
@@ -357,6 +389,7 @@ export async function sendPasswordLink(deps: AccountDeps, account: Account): Pro
   const addresses = accountAddresses(deps.config, account.username);
   await deps.mailer.send({
     to: member.email,
+    ref: member.id,
     subject: t('mail.passwordLink.subject', { club: deps.config.club.name }),
     text: t('mail.passwordLink.body', {
       name: member.firstName,
@@ -382,24 +415,34 @@ export async function passwordLinkAccount(
   return accountId ? findAccountById(deps.db, accountId) : undefined;
 }
 
+/**
+ * Stores a new password and, in the same transaction, voids every other password link of the
+ * account and ends the member's portal sessions except `keepSessionId` (whoever held the old
+ * password or a link loses it with the change).
+ */
 async function storePassword(
   deps: AccountDeps,
   actor: Actor,
   account: Account,
   password: string,
-  use?: string,
+  options: { use?: string; keepSessionId?: string | null } = {},
 ): Promise<void> {
   checkAccountPassword(password, account.username);
   const hash = await deps.accountHasher.hash(password);
   const at = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    if (use !== undefined && !(await usePasswordToken(trx, use, at.toISOString()))) {
+    if (
+      options.use !== undefined &&
+      !(await usePasswordToken(trx, options.use, at.toISOString()))
+    ) {
       throw new NotFoundError(
         'password_link_invalid',
         'This link has expired or has been used already.',
       );
     }
     await updateAccount(trx, account.id, { password_hash: hash }, at.toISOString());
+    await voidPasswordTokensOfAccount(trx, account.id, at.toISOString());
+    await deleteMemberSessions(trx, account.memberId, options.keepSessionId ?? null);
     await recordAudit(trx, at, actor, {
       event: 'accounts.password.set',
       memberId: account.memberId,
@@ -410,13 +453,15 @@ async function storePassword(
 }
 
 /**
- * Sets the password through a one-time link (single use, expiring).
+ * Sets the password through a one-time link (single use, expiring). The link proves possession;
+ * the account's other links become void and its portal sessions end, except `keepSessionId`.
  * @throws NotFoundError `password_link_invalid`; ValidationError `password_invalid`.
  */
 export async function setPasswordWithLink(
   deps: AccountDeps,
   token: string,
   password: string,
+  keepSessionId: string | null = null,
 ): Promise<Account> {
   const id = hashToken(token);
   const accountId = await findUsablePasswordToken(deps.db, id, deps.clock.now().toISOString());
@@ -426,11 +471,17 @@ export async function setPasswordWithLink(
       'This link has expired or has been used already.',
     );
   const account = await requireAccount(deps, accountId);
-  await storePassword(deps, { type: 'member', id: account.memberId }, account, password, id);
+  await storePassword(deps, { type: 'member', id: account.memberId }, account, password, {
+    use: id,
+    keepSessionId,
+  });
   return account;
 }
 
-/** Sets an account's password directly (the member in the portal, or the CLI). */
+/**
+ * Sets an account's password directly (the CLI, an admin): voids its password links and ends
+ * every portal session of its member.
+ */
 export async function setAccountPassword(
   deps: AccountDeps,
   actor: Actor,
@@ -438,6 +489,40 @@ export async function setAccountPassword(
   password: string,
 ): Promise<void> {
   await storePassword(deps, actor, await requireAccount(deps, id), password);
+}
+
+/**
+ * The member changes the password in the portal: when the account has one, `currentPassword`
+ * must match it (checked under the login limits of the account's name, so a taken-over session
+ * cannot guess it either). Ends the member's other portal sessions; `sessionId` stays.
+ * @throws ValidationError `current_password_wrong`, `login_throttled`, `password_invalid`.
+ */
+export async function changeAccountPassword(
+  deps: AccountDeps & Pick<Deps, 'loginLimits'>,
+  actor: Actor,
+  id: string,
+  currentPassword: string,
+  password: string,
+  sessionId: string,
+): Promise<void> {
+  const account = await requireAccount(deps, id);
+  if (account.passwordHash !== null) {
+    const keys = loginKeys(deps.loginLimits, account.username, null);
+    const decision = attempt(keys);
+    if (!decision.allowed)
+      throw new ValidationError(
+        'login_throttled',
+        `Too many wrong passwords; try again in ${decision.retryAfterSeconds} seconds.`,
+        [{ path: 'current', message: 'too many wrong passwords, try again later' }],
+      );
+    if (decision.lockedOut.length > 0) await recordLoginLockout(deps, 'name', account.username);
+    if (!(await deps.accountHasher.verify(account.passwordHash, currentPassword)))
+      throw new ValidationError('current_password_wrong', 'The current password is wrong.', [
+        { path: 'current', message: 'is wrong' },
+      ]);
+    succeed(keys);
+  }
+  await storePassword(deps, actor, account, password, { keepSessionId: sessionId });
 }
 
 /** Disables an account on every service at once (projections drop it at the next sync). */
@@ -493,7 +578,11 @@ export async function enableAccount(deps: AccountDeps, actor: Actor, id: string)
  * Deletes an account: the row goes at once (and with it every login), the home directory with
  * the mailbox and the XMPP data go at the next sync. The audit event names ids only.
  */
-export async function deleteAccount(deps: AccountDeps, actor: Actor, id: string): Promise<void> {
+export async function deleteAccount(
+  deps: AccountDeps & Pick<Deps, 'journal'>,
+  actor: Actor,
+  id: string,
+): Promise<void> {
   const account = await requireAccount(deps, id);
   const at = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
@@ -503,8 +592,33 @@ export async function deleteAccount(deps: AccountDeps, actor: Actor, id: string)
       memberId: account.memberId,
       objectId: id,
     });
+    await deps.journal.record(at, { kind: 'accounts.account', id });
   });
   await requestSync(deps);
+}
+
+/**
+ * Replays an account deletion of the erasure journal after a restore: the row goes again (its
+ * files are queued for the next sync again, which finds them gone or removes them), with the
+ * audit event dated as the original. Idempotent; returns whether the account was there.
+ */
+export async function replayAccountDeletion(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  entry: JournalEntry,
+): Promise<boolean> {
+  const account = await findAccountById(deps.db, entry.id);
+  if (!account) return false;
+  const at = new Date(entry.at);
+  await deps.db.transaction().execute(async (trx) => {
+    await deleteAccountRow(trx, account, newId(), at.toISOString());
+    await recordAudit(trx, at, actor, {
+      event: 'accounts.account.deleted',
+      memberId: account.memberId,
+      objectId: account.id,
+    });
+  });
+  return true;
 }
 
 /** Switches the services of an account. */
@@ -536,8 +650,9 @@ export async function setAccountServices(
   await requestSync(deps);
 }
 
+// The comment may hold any text but control and format characters (no NUL, no bidi override).
 const SSH_KEY =
-  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n\r]{0,200})?$/;
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{0,200})?$/u;
 
 /**
  * Replaces the SSH public keys of an account (one OpenSSH key per line; options such as
@@ -595,7 +710,10 @@ export interface ReconcileReport {
  * an account whose member has left is disabled at once and scheduled for deletion after the
  * declared grace period; an account past that date is deleted.
  */
-export async function reconcileAccounts(deps: AccountDeps, actor: Actor): Promise<ReconcileReport> {
+export async function reconcileAccounts(
+  deps: AccountDeps & Pick<Deps, 'journal'>,
+  actor: Actor,
+): Promise<ReconcileReport> {
   const today = clubToday(deps);
   const grace = accountGracePeriod(deps.config);
   let disabled = 0;
@@ -663,6 +781,30 @@ export async function checkServiceLogin(
     await requestSync(deps);
   }
   return account;
+}
+
+/**
+ * Audits that a login limit started a wait (`auth.login.throttled`, for the web login and
+ * Prosody's check alike): `fields` names the limit (`name` or `address`); for the name limit the
+ * entry carries the web user's id (`webUserId`) or the account and member ids when that name
+ * exists. Ids only: never the name tried, the password or the address.
+ */
+export async function recordLoginLockout(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  limit: 'name' | 'address',
+  username: string,
+  webUserId: string | null = null,
+): Promise<void> {
+  const account =
+    limit === 'name' && webUserId === null
+      ? await findAccountByUsername(deps.db, username.trim())
+      : undefined;
+  await recordAudit(deps.db, deps.clock.now(), SYSTEM_ACTOR, {
+    event: 'auth.login.throttled',
+    objectId: limit === 'name' ? (webUserId ?? account?.id ?? null) : null,
+    memberId: account?.memberId ?? null,
+    fields: [limit],
+  });
 }
 
 // A yescrypt hash of a random password, checked for unknown users so that their failures take

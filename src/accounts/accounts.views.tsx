@@ -260,6 +260,12 @@ export function MyAccountPage(props: {
                 {account.passwordHash ? t('myAccount.changePassword') : t('myAccount.setPassword')}
               </h2>
               <CsrfField token={page.csrfToken} />
+              {account.passwordHash && (
+                <label>
+                  {t('myAccount.currentPassword')}
+                  <input type="password" name="current" autocomplete="current-password" required />
+                </label>
+              )}
               <PasswordFields page={page} username={account.username} />
               <button type="submit">{t('myAccount.savePassword')}</button>
             </form>

@@ -13,6 +13,8 @@ export {
   getAccountByUsername,
   getAccountOfMember,
   reconcileAccounts,
+  recordLoginLockout,
+  replayAccountDeletion,
   setAccountPassword,
   type Account,
   type AccountServices,

@@ -4,7 +4,9 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
 import type { Deps } from '../core/deps.ts';
 import { secretsEqual } from '../core/ids.ts';
-import { checkServiceLogin } from './accounts.service.ts';
+import { attempt, succeed } from '../core/limits/limiter.ts';
+import { loginKeys } from '../core/limits/login.ts';
+import { checkServiceLogin, recordLoginLockout } from './accounts.service.ts';
 import { xmppAuthSecret } from './sync.ts';
 
 const AuthRequest = z.strictObject({
@@ -13,22 +15,21 @@ const AuthRequest = z.strictObject({
   password: z.string().min(1).max(1024),
 });
 
-/** Failures before a username is refused without a check, and the window they count in. */
-const MAX_FAILURES = 10;
-const FAILURE_WINDOW_MS = 10 * 60 * 1000;
-
 /**
  * The internal endpoints, served on their own listener bound to 127.0.0.1 (`web.internalPort`),
  * never on the public one. `POST /internal/xmpp/auth` checks an account password for Prosody's
  * mod_auth_treff: bearer secret required (every member's shell can reach loopback), JSON
  * `{username, host, password}`, 200 `{ok: true}` or, one second later, 401 `{ok: false}` — the
  * delay slows guessing and costs Prosody nothing, as the module waits asynchronously.
+ *
+ * Guesses count against the same per-name limit as the web login (`deps.loginLimits`; Prosody
+ * sends no client address, so there is no per-address limit here): a name over the limit is
+ * answered 401 without a check, the same answer as a wrong password.
  */
 export function internalApp(deps: Deps, options: { failureDelayMs?: number } = {}): Hono {
   const app = new Hono();
   const secret = xmppAuthSecret(deps.secret);
   const delay = options.failureDelayMs ?? 1000;
-  const failures = new Map<string, number[]>();
 
   app.use(async (c, next) => {
     // Defence in depth: the listener binds to loopback; refuse anything else that gets here.
@@ -51,20 +52,18 @@ export function internalApp(deps: Deps, options: { failureDelayMs?: number } = {
     const parsed = AuthRequest.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return c.json({ ok: false, error: 'bad request' }, 400);
     const { username, host, password } = parsed.data;
-    const now = deps.clock.now().getTime();
-    const recent = (failures.get(username) ?? []).filter((at) => now - at < FAILURE_WINDOW_MS);
-    const throttled = recent.length >= MAX_FAILURES;
+    const keys = loginKeys(deps.loginLimits, username, null);
+    // Check and count in one synchronous step: concurrent requests cannot all pass the limit.
+    const decision = attempt(keys);
+    if (decision.lockedOut.length > 0) await recordLoginLockout(deps, 'name', username);
     const account =
-      !throttled && host === deps.config.services.xmpp?.domain
+      decision.allowed && host === deps.config.services.xmpp?.domain
         ? await checkServiceLogin(deps, username, password, 'xmpp')
         : null;
     if (account) {
-      failures.delete(username);
+      succeed(keys);
       return c.json({ ok: true });
     }
-    recent.push(now);
-    failures.set(username, recent);
-    if (failures.size > 10_000) failures.clear();
     deps.log.info({ event: 'accounts.xmpp_login.failed' }, 'xmpp login failed');
     await sleep(delay);
     return c.json({ ok: false }, 401);

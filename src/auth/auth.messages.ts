@@ -12,6 +12,8 @@ export const authMessages = defineMessages({
     'login.password': 'Passwort',
     'login.submit': 'Anmelden',
     'login.failed': 'Benutzername oder Passwort stimmen nicht.',
+    'login.throttled':
+      'Zu viele fehlgeschlagene Anmeldungen. Bitte versuche es in {seconds} Sekunden noch einmal.',
     'login.memberHint': 'Du bist Mitglied und möchtest deine Daten sehen?',
     'login.memberLink': 'Anmeldelink per E-Mail anfordern',
 
@@ -39,6 +41,7 @@ export const authMessages = defineMessages({
     'login.password': 'Password',
     'login.submit': 'Log in',
     'login.failed': 'Username or password is wrong.',
+    'login.throttled': 'Too many failed logins. Please try again in {seconds} seconds.',
     'login.memberHint': 'Are you a member and want to see your data?',
     'login.memberLink': 'Request a login link by email',
 

@@ -180,8 +180,10 @@ for (const dialect of TEST_DIALECTS) {
       await createMember(t.deps, CLI_ACTOR, memberInput({ email: 'ada@example.org' }));
       await client.get('/login/member');
       const known = await client.post('/login/member', { email: 'ADA@example.org ' });
+      await t.settle();
       await client.get('/login/member');
       const unknown = await client.post('/login/member', { email: 'eve@example.org' });
+      await t.settle();
       assert.equal(known.status, 200);
       assert.equal(unknown.status, 200);
       const strip = (html: string) => html.replace(/name="_csrf" value="[^"]+"/g, '');
@@ -213,6 +215,7 @@ for (const dialect of TEST_DIALECTS) {
       await createMember(t.deps, CLI_ACTOR, memberInput({ email: 'ada@example.org' }));
       await client.get('/login/member');
       await client.post('/login/member', { email: 'ada@example.org' });
+      await t.settle();
       const link = /(\/login\/link\/[A-Za-z0-9_-]{43})/.exec(t.mail.sent[0]?.text ?? '')?.[1] ?? '';
       t.clock.advance(31 * 60 * 1000);
       assert.equal((await client.get(link)).status, 404);
@@ -223,6 +226,7 @@ for (const dialect of TEST_DIALECTS) {
       await createMember(t.deps, CLI_ACTOR, memberInput({ email: 'ada@example.org' }));
       await client.get('/login/member');
       await client.post('/login/member', { email: 'ada@example.org' });
+      await t.settle();
       const password = await addUser(t.deps, 'vorstand', ['board']);
       await client.login('vorstand', password);
       const count = async (table: 'login_links' | 'sessions') =>
@@ -233,6 +237,7 @@ for (const dialect of TEST_DIALECTS) {
       const other = new TestClient(t.app);
       await other.get('/login/member');
       await other.post('/login/member', { email: 'nobody@example.org' });
+      await t.settle();
       assert.equal(await count('login_links'), 0);
       await other.login('vorstand', password);
       assert.equal(await count('sessions'), 1);
@@ -243,11 +248,13 @@ for (const dialect of TEST_DIALECTS) {
       for (let i = 0; i < 5; i++) {
         await client.get('/login/member');
         await client.post('/login/member', { email: 'ada@example.org' });
+        await t.settle();
       }
       assert.equal(t.mail.sent.length, 3);
       t.clock.advance(3601 * 1000);
       await client.get('/login/member');
       await client.post('/login/member', { email: 'ada@example.org' });
+      await t.settle();
       assert.equal(t.mail.sent.length, 4);
     });
 

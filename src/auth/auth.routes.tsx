@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../core/deps.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
+import { clientAddress } from '../core/http/client-address.ts';
 import type { AppEnv } from '../core/http/context.ts';
 import { hasRole } from '../core/http/context.ts';
 import {
@@ -11,11 +12,31 @@ import {
   requestLoginLink,
 } from './auth.service.ts';
 import { LinkConfirmPage, LoginPage, MemberLoginPage } from './auth.views.tsx';
-import { clearSessionCookie, setSessionCookie } from './session.middleware.ts';
+import { clearSessionCookie, sessionToken, setSessionCookie } from './session.middleware.ts';
 
-/** A redirect target only if it is a path on this site (no open redirect). */
+const NEXT_BASE = 'http://treff.invalid';
+
+/**
+ * A redirect target only if it is a path on this site (no open redirect), else ''. Browsers
+ * drop tabs and newlines from a URL and read `\` as `/`, so `/\t/evil.example` or `/\evil.example`
+ * would lead to another host, and a raw newline cannot go into a Location header at all: the
+ * value must be printable ASCII without a backslash, start with exactly one `/`, hold no
+ * control character or backslash once percent-decoded either, and still name this origin when
+ * the WHATWG URL parser resolves it.
+ */
 function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '';
+  if (typeof value !== 'string' || value.length > 2000) return '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return '';
+  }
+  if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(value) || value.includes('\\')) return '';
+  if (/[\p{Cc}\\]/u.test(decoded) || decoded.startsWith('//')) return '';
+  const url = new URL(value, NEXT_BASE);
+  if (url.origin !== NEXT_BASE) return '';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -35,15 +56,32 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
     const username = typeof body['username'] === 'string' ? body['username'] : '';
     const password = typeof body['password'] === 'string' ? body['password'] : '';
     const next = safeNext(body['next']);
-    const session = await loginWithPassword(deps, username, password, null);
-    if (!session) {
+    const result = await loginWithPassword(deps, username, password, null, {
+      address: clientAddress(c, trustProxy),
+      previousToken: sessionToken(c),
+    });
+    if (result.outcome === 'throttled') {
+      c.header('Retry-After', String(result.retryAfterSeconds));
+      return sendPage(
+        c,
+        <LoginPage
+          page={pageContext(c)}
+          next={next}
+          failed={false}
+          retryAfterSeconds={result.retryAfterSeconds}
+          username={username}
+        />,
+        429,
+      );
+    }
+    if (result.outcome === 'failed') {
       return sendPage(
         c,
         <LoginPage page={pageContext(c)} next={next} failed={true} username={username} />,
         401,
       );
     }
-    setSessionCookie(c, trustProxy, session);
+    setSessionCookie(c, trustProxy, result.session);
     return c.redirect(next || '/home', 303);
   });
 
@@ -70,7 +108,10 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
   app.post('/login/member', async (c) => {
     const body = await c.req.parseBody();
     const email = typeof body['email'] === 'string' ? body['email'] : '';
-    await requestLoginLink(deps, email, c.get('lang'));
+    const lang = c.get('lang');
+    // After the response: whether a mail goes out (a member's address or not) must show
+    // neither in the status nor in the time of the answer.
+    deps.background.run('auth.login_link', () => requestLoginLink(deps, email, lang));
     return sendPage(c, <MemberLoginPage page={pageContext(c)} sent={true} />);
   });
 
@@ -86,7 +127,9 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post('/login/link/:token', async (c) => {
     const token = c.req.param('token');
-    const session = TOKEN.test(token) ? await loginWithLink(deps, token, c.get('lang')) : null;
+    const session = TOKEN.test(token)
+      ? await loginWithLink(deps, token, c.get('lang'), sessionToken(c))
+      : null;
     if (!session)
       return sendPage(
         c,

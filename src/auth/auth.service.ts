@@ -4,10 +4,13 @@ import { ConflictError, ValidationError } from '../core/errors.ts';
 import { ROLES, type Role } from '../core/http/context.ts';
 import { hashToken, newId, newToken } from '../core/ids.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
+import { controlCharacterMessage, findControlCharacter } from '../core/validation.ts';
 import { recordAudit, type Actor } from '../core/audit/index.ts';
 import { translator, type Lang } from '../core/i18n/index.ts';
 import { authMessages } from './auth.messages.ts';
-import { checkServiceLogin } from '../accounts/index.ts';
+import { checkServiceLogin, recordLoginLockout } from '../accounts/index.ts';
+import { attempt, succeed } from '../core/limits/limiter.ts';
+import { loginKeys } from '../core/limits/login.ts';
 import { findMembersByEmail } from '../members/index.ts';
 import {
   countRecentLoginLinks,
@@ -56,7 +59,8 @@ function checkPassword(password: string): void {
 
 /**
  * Creates a web user (board, admin, treasurer).
- * @throws ValidationError for a bad username, role or password; ConflictError `username_taken`.
+ * @throws ValidationError for a bad username, role, password or display name (control
+ *   characters); ConflictError `username_taken`.
  */
 export async function createUser(
   deps: Pick<Deps, 'db' | 'clock' | 'hasher'>,
@@ -88,6 +92,12 @@ export async function createUser(
     ]);
   }
   checkPassword(input.password);
+  const control = findControlCharacter(input.displayName ?? '');
+  if (control !== null) {
+    throw new ValidationError('display_name_invalid', 'The display name is not valid.', [
+      { path: 'displayName', message: controlCharacterMessage(control) },
+    ]);
+  }
   const at = deps.clock.now();
   const user: User = {
     id: newId(),
@@ -146,7 +156,11 @@ async function startSession(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   owner: { userId: string | null; memberId: string | null },
   lang: Lang | null,
+  previousToken: string | undefined,
 ): Promise<NewSession> {
+  // A login ends the session this browser had before: a cookie planted or left behind by
+  // someone else never outlives the next login.
+  if (previousToken) await deleteSession(deps.db, hashToken(previousToken));
   const token = newToken();
   const at = deps.clock.now();
   const ttl = parseDuration(deps.config.web.sessionTtl);
@@ -175,33 +189,77 @@ async function startSession(
 const DUMMY_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$kfFdZZNS5YKJ9sriYL+RBA$DRVM8qe1l9KhVfZqiVK8d1LhSAql9CLV1GxWSLjLgh0';
 
+/** How a password login ended. */
+export type LoginResult =
+  | { outcome: 'ok'; session: NewSession }
+  | { outcome: 'failed' }
+  | { outcome: 'throttled'; retryAfterSeconds: number };
+
 /**
  * Checks a username and password and starts a session: a web login of the board, treasurer or
- * admins first, else a member account (which then opens the member portal). Returns null for
- * any failure (unknown user, wrong password, disabled user or account) so the caller cannot
- * tell which.
+ * admins first, else a member account (which then opens the member portal). Any failure
+ * (unknown user, wrong password, disabled user or account) is `failed`, so the caller cannot
+ * tell which; every attempt costs the same work — one Argon2id and one yescrypt check, against
+ * dummy hashes where there is no user or account — so the time tells nothing either.
+ *
+ * The login limits (core/limits/login.ts) count every attempt against the name and `address`
+ * before any check runs; an attempt over a limit is `throttled` without a check, whether or not
+ * the name exists. `previousToken` is the browser's old session cookie, ended on success.
  */
 export async function loginWithPassword(
-  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'hasher' | 'accountHasher' | 'mailer' | 'log'>,
+  deps: Pick<
+    Deps,
+    'db' | 'clock' | 'config' | 'hasher' | 'accountHasher' | 'mailer' | 'log' | 'loginLimits'
+  >,
   username: string,
   password: string,
   lang: Lang | null,
-): Promise<NewSession | null> {
+  options: { address?: string | null; previousToken?: string | undefined } = {},
+): Promise<LoginResult> {
   const name = username.trim();
+  const keys = loginKeys(deps.loginLimits, name, options.address ?? null);
+  const decision = attempt(keys);
+  if (!decision.allowed)
+    return { outcome: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
   const user = await findUserForLogin(deps.db, name);
-  const ok = await deps.hasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
-  if (user && ok && user.disabledAt === null)
-    return startSession(deps, { userId: user.id, memberId: user.memberId }, lang);
-  if (user) return null;
+  for (const { limiter } of decision.lockedOut) {
+    await recordLoginLockout(
+      deps,
+      limiter === deps.loginLimits.name ? 'name' : 'address',
+      name,
+      user?.id ?? null,
+    );
+  }
+  const userOk = await deps.hasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
+  // Checked even when the name is a web user's, so that a web-login name costs the same
+  // yescrypt work as any other name; a web user's name never opens a member account.
   const account = await checkServiceLogin(deps, name, password, 'web');
-  if (!account) return null;
+  if (user) {
+    if (!userOk || user.disabledAt !== null) return { outcome: 'failed' };
+    succeed(keys);
+    const session = await startSession(
+      deps,
+      { userId: user.id, memberId: user.memberId },
+      lang,
+      options.previousToken,
+    );
+    return { outcome: 'ok', session };
+  }
+  if (!account) return { outcome: 'failed' };
+  succeed(keys);
   await recordAudit(
     deps.db,
     deps.clock.now(),
     { type: 'member', id: account.memberId },
     { event: 'auth.member.logged_in', memberId: account.memberId },
   );
-  return startSession(deps, { userId: null, memberId: account.memberId }, lang);
+  const session = await startSession(
+    deps,
+    { userId: null, memberId: account.memberId },
+    lang,
+    options.previousToken,
+  );
+  return { outcome: 'ok', session };
 }
 
 /** Ends the session with this cookie value. */
@@ -254,6 +312,7 @@ export async function requestLoginLink(
     });
     await deps.mailer.send({
       to: address,
+      ref: member.id,
       subject: t('mail.loginLink.subject', { club: deps.config.club.name }),
       text: t('mail.loginLink.body', {
         name: member.firstName,
@@ -305,6 +364,7 @@ export async function loginWithLink(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   token: string,
   lang: Lang | null,
+  previousToken?: string,
 ): Promise<NewSession | null> {
   const memberId = await useLoginLink(deps.db, hashToken(token), deps.clock.now().toISOString());
   if (!memberId) return null;
@@ -314,5 +374,5 @@ export async function loginWithLink(
     { type: 'member', id: memberId },
     { event: 'auth.member.logged_in', memberId },
   );
-  return startSession(deps, { userId: null, memberId }, lang);
+  return startSession(deps, { userId: null, memberId }, lang, previousToken);
 }

@@ -5,6 +5,8 @@ export function LoginPage(props: {
   page: PageContext;
   next: string;
   failed: boolean;
+  /** Set when the login limits refused the attempt. */
+  retryAfterSeconds?: number | undefined;
   username?: string;
 }) {
   const { t } = props.page;
@@ -12,6 +14,11 @@ export function LoginPage(props: {
     <Layout page={props.page} title={t('login.title')}>
       <h1>{t('login.title')}</h1>
       {props.failed && <Flash kind="error">{t('login.failed')}</Flash>}
+      {props.retryAfterSeconds !== undefined && (
+        <Flash kind="error">
+          {t('login.throttled', { seconds: String(props.retryAfterSeconds) })}
+        </Flash>
+      )}
       <form method="post" action="/login">
         <CsrfField token={props.page.csrfToken} />
         <input type="hidden" name="next" value={props.next} />

@@ -9,6 +9,8 @@ export {
   USERNAME,
 } from './auth.service.ts';
 export type { User } from './auth.service.ts';
+export { deleteSessionsCreatedBefore, type SessionOwner } from './logins.repo.ts';
+export { deleteUser, disableUser, enableUser } from './logins.service.ts';
 export {
   deleteExpiredSessions,
   deleteLoginLinksBefore,

@@ -1,7 +1,10 @@
+import type { Background } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config/load.ts';
 import type { Db, Dialect } from './db/database.ts';
+import type { ErasureJournal } from './erasure-journal.ts';
 import type { Catalogue } from './i18n/index.ts';
+import type { LoginLimits } from './limits/login.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { AccountHasher, PasswordHasher } from './password.ts';
@@ -24,8 +27,14 @@ export interface Deps {
   hasher: PasswordHasher;
   /** Member accounts, checked by the daemons too (yescrypt through libxcrypt). */
   accountHasher: AccountHasher;
+  /** Work that runs after the response (mails whose sending must not show in the answer). */
+  background: Background;
+  /** The password-guessing limits shared by the web login and Prosody's check (per process). */
+  loginLimits: LoginLimits;
   /** 32 random bytes from the data dir, for signing anonymous form tokens. */
   secret: Buffer;
+  /** Every erasure by kind and id, outside the database, replayed after a restore. */
+  journal: ErasureJournal;
   /** Every text of every module (src/messages.ts), for `translator(lang, deps.messages)`. */
   messages: Catalogue;
 }

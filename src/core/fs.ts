@@ -1,11 +1,52 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
+
+/** Mode of a directory holding personal data or secrets: only treff's own user may enter. */
+export const PRIVATE_DIR_MODE = 0o700;
+/** Mode of a file holding personal data or secrets: only treff's own user may read it. */
+export const PRIVATE_FILE_MODE = 0o600;
+/**
+ * The process umask for commands that write only private files (src/main.ts): a second line of
+ * defence behind the explicit modes below, which hold whatever the umask.
+ */
+export const PRIVATE_UMASK = 0o077;
+
+/**
+ * Creates `path` (and missing parents) as a private directory, and tightens it to 0700 when it
+ * exists with a wider mode. The mode is set with chmod, so it holds whatever the umask.
+ * Idempotent.
+ */
+export async function ensurePrivateDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await chmod(path, PRIVATE_DIR_MODE);
+}
+
+/**
+ * Makes sure `path` exists as a private file (0600), creating it empty in a private directory
+ * when missing and tightening its mode when wider. Never truncates. Idempotent.
+ */
+export async function ensurePrivateFile(path: string): Promise<void> {
+  await ensurePrivateDir(dirname(path));
+  const handle = await open(path, 'a', PRIVATE_FILE_MODE);
+  try {
+    await handle.chmod(PRIVATE_FILE_MODE);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether a mode lets anyone but the owner read, write or enter. */
+export function isGroupOrOtherAccessible(mode: number): boolean {
+  return (mode & 0o077) !== 0;
+}
 
 /**
  * Writes `data` to `path` so that readers see either the old or the whole new file, never a part:
  * a temporary file in the same directory is written, fsynced and renamed over the target, then
- * the directory is fsynced so the rename survives a crash. Creates missing parent directories.
+ * the directory is fsynced so the rename survives a crash. The file gets `mode` (default 0644)
+ * whatever the umask. Creates missing parent directories; for a private mode (nothing for group
+ * and others) they are created 0700, as the directory of a private file should be.
  */
 export async function writeFileAtomic(
   path: string,
@@ -13,10 +54,14 @@ export async function writeFileAtomic(
   options: { mode?: number } = {},
 ): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  const mode = options.mode ?? 0o644;
+  if (isGroupOrOtherAccessible(mode)) await mkdir(dir, { recursive: true });
+  else await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', options.mode ?? 0o644);
+  const handle = await open(temp, 'wx', mode);
   try {
+    // open() applies the umask; the mode the caller asked for is the contract.
+    await handle.chmod(mode);
     await handle.writeFile(data);
     await handle.sync();
   } catch (error) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SMTPServer, SMTPServerDataStream } from 'smtp-server';
 import type { Deps } from '../core/deps.ts';
+import { MailRefusedError, PARSE_LIMITS, quarantineMail } from '../core/mail/quarantine.ts';
 import { submissionAddress } from './submission-key.ts';
 import { rawMailerFor } from './wks.mime.ts';
 import { receiveWksMail, type WksDeps, type WksOutcome } from './wks.ts';
@@ -11,13 +12,19 @@ import { normaliseAddress } from './zbase32.ts';
  * submission address to (Postfix: `transport_maps` entry `key-submission@DOMAIN
  * lmtp:inet:127.0.0.1:8472`). It takes only the submission address, refusing other
  * recipients one by one (RFC 2033 §4.2: with LMTP each recipient gets its own answer), no
- * AUTH, no STARTTLS (loopback only), at most 1 MiB per mail. A mail that is not a usable WKS
- * message is accepted and dropped, never bounced: a bounce would go to a possibly forged
- * sender. Only a failure of treff itself answers 451, so the MTA keeps the mail and retries.
+ * AUTH, no STARTTLS (loopback only). A mail that is not a usable WKS message is accepted and
+ * dropped, never bounced: a bounce would go to a possibly forged sender. A mail the parser
+ * refuses (over {@link PARSE_LIMITS}, broken MIME) is accepted into the quarantine
+ * (core/mail/quarantine.ts), where admins see it. Only a failure of treff itself (the database,
+ * a full disk) answers 451, so the MTA keeps the mail and retries.
  */
 
-/** Largest mail accepted; a key submission is a few KiB. */
-export const INTAKE_MAX_BYTES = 1024 * 1024;
+/**
+ * Largest mail taken at all (SMTP SIZE): above Postfix's default `message_size_limit` (10240000),
+ * so whatever Postfix accepts reaches treff, and mail over the parse limit is quarantined, not
+ * bounced. A key submission is a few KiB.
+ */
+export const INTAKE_MAX_BYTES = 10 * 1024 * 1024 + 1024 * 1024;
 
 /** A running intake listener. */
 export interface Intake {
@@ -62,6 +69,7 @@ export async function startIntake(
   const accepted = submissionAddress(deps.config);
   if (!accepted) throw new Error('the mail intake needs services.wkd.submissionAddress');
   const handle = options.handle ?? ((raw: Buffer) => receiveWksMail(deps, raw));
+  const quarantineDir = deps.config.paths.quarantineDir;
   const { SMTPServer: Server } = await import('smtp-server');
   const server: SMTPServer = new Server({
     lmtp: options.protocol === 'lmtp',
@@ -79,14 +87,29 @@ export async function startIntake(
       callback(smtpError(550, '5.1.1 No such mailbox here'));
     },
     onData(stream, _session, callback) {
+      const quarantine = async (raw: Buffer, refused: MailRefusedError) => {
+        await quarantineMail({ clock: deps.clock, dir: quarantineDir }, raw, {
+          reason: refused.reason,
+          recipient: accepted,
+        });
+        deps.log.warn({ event: 'mail.quarantined', reason: refused.reason }, 'mail quarantined');
+      };
       readAll(stream)
         .then(async (raw) => {
           if (stream.sizeExceeded) {
             callback(smtpError(552, '5.3.4 Message too big'));
             return;
           }
-          const outcome = await handle(raw);
-          options.onOutcome?.(outcome);
+          try {
+            if (raw.length > PARSE_LIMITS.maxBytes)
+              throw new MailRefusedError('too_big', 'over the parse limit');
+            const outcome = await handle(raw);
+            options.onOutcome?.(outcome);
+          } catch (error) {
+            if (!(error instanceof MailRefusedError)) throw error;
+            await quarantine(raw, error);
+          }
+          // One answer for every mail taken, read or quarantined (RFC 2033 §4.2: per recipient).
           callback(null, 'OK');
         })
         .catch((error: unknown) => {

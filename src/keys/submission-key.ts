@@ -1,8 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import type { Deps } from '../core/deps.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/fs.ts';
 import { minimiseForAddress } from './key-policy.ts';
 import { loadOpenPgp } from './pgp.ts';
 import { normaliseAddress } from './zbase32.ts';
@@ -82,7 +83,7 @@ async function ensureKeyPair(deps: KeyDeps, address: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const openpgp = await loadOpenPgp();
-  await mkdir(files.dir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(files.dir);
   const { privateKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
@@ -91,7 +92,7 @@ async function ensureKeyPair(deps: KeyDeps, address: string): Promise<void> {
     date: deps.clock.now(),
     format: 'object',
   });
-  await createExclusive(files.secret, privateKey.armor(), 0o600);
+  await createExclusive(files.secret, privateKey.armor(), PRIVATE_FILE_MODE);
 }
 
 /**
@@ -112,7 +113,8 @@ export async function loadSubmissionPublicKey(deps: KeyDeps): Promise<Submission
   }
   const pair = await loadSubmissionKey(deps);
   if (!pair) return null;
-  await createExclusive(files.public, pair.binary, 0o644);
+  // Only treff reads it (and serves it over the WKD): private like everything in the data dir.
+  await createExclusive(files.public, pair.binary, PRIVATE_FILE_MODE);
   return { address, binary: pair.binary, fingerprint: pair.fingerprint };
 }
 

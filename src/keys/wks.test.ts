@@ -17,7 +17,12 @@ import { listKeys } from './keys.service.ts';
 import { encryptText, readBinaryKey } from './pgp.ts';
 import { loadSubmissionKey, type SubmissionKeyPair } from './submission-key.ts';
 import type { RawMailer } from './wks.mime.ts';
-import { parseNameValues, receiveWksMail, type WksDeps } from './wks.ts';
+import {
+  parseNameValues,
+  receiveWksMail,
+  WKS_MAX_CONFIRMATIONS_PER_DAY,
+  type WksDeps,
+} from './wks.ts';
 
 /**
  * The WKS protocol against a client simulated with OpenPGP.js in the layout gpg-wks-client
@@ -237,6 +242,34 @@ for (const dialect of TEST_DIALECTS) {
       const outcome = await receiveWksMail(deps, await submissionMail(pair, shared, t.clock.now()));
       assert.deepEqual(outcome, { kind: 'confirmation_sent', addresses: 2 });
       assert.deepEqual(sent.map((mail) => mail.to).sort(), [ADA, `bob@${DOMAIN}`]);
+    });
+
+    test('keeps a pending request still valid, and mails one address at most 3 confirmation requests a day', async () => {
+      const submit = async () => {
+        const outcome = await receiveWksMail(deps, await submissionMail(pair, ada, t.clock.now()));
+        return outcome.kind === 'ignored' ? outcome.reason : outcome.kind;
+      };
+      const ttlMs = 2 * 86_400_000 + 1000;
+      assert.equal(await submit(), 'confirmation_sent');
+      assert.equal(await submit(), 'pending_kept', 'a newer submission does not replace it');
+      assert.equal(sent.length, 1);
+      // A lapsed request frees the slot; the daily count (in the database) still holds.
+      const results: string[] = [];
+      for (let round = 1; round <= WKS_MAX_CONFIRMATIONS_PER_DAY; round++) {
+        await t.deps.db
+          .updateTable('wkd_keys')
+          .set({ expires_at: new Date(t.clock.now().getTime() - 1).toISOString() })
+          .where('state', '=', 'pending')
+          .execute();
+        results.push(await submit());
+      }
+      assert.deepEqual(results, [
+        ...Array<string>(WKS_MAX_CONFIRMATIONS_PER_DAY - 1).fill('confirmation_sent'),
+        'quota_exceeded',
+      ]);
+      assert.equal(sent.length, WKS_MAX_CONFIRMATIONS_PER_DAY);
+      t.clock.advance(ttlMs);
+      assert.equal(await submit(), 'confirmation_sent', 'the next day counts anew');
     });
 
     test('answers nothing to mail it must not act on', async () => {

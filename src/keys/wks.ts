@@ -1,5 +1,8 @@
 import type { Deps } from '../core/deps.ts';
-import { AppError } from '../core/errors.ts';
+import type { Db } from '../core/db/database.ts';
+import { AppError, ConflictError } from '../core/errors.ts';
+import { takeMailQuota } from '../core/mail/mail-counts.repo.ts';
+import { parseInboundMail } from '../core/mail/quarantine.ts';
 import { hashToken, newId } from '../core/ids.ts';
 import { checkKey, isKeyError, readPublicKey } from './key-policy.ts';
 import { decryptMessage, encryptText, readBinaryKey, signDetached } from './pgp.ts';
@@ -44,6 +47,8 @@ export type WksIgnoreReason =
   | 'undecryptable'
   | 'key_refused'
   | 'no_member_address'
+  | 'pending_kept'
+  | 'quota_exceeded'
   | 'malformed_response'
   | 'unknown_nonce'
   | 'lapsed'
@@ -58,6 +63,16 @@ export type WksOutcome =
 /** What the WKS needs: the key deps, the installation secret and a raw mailer. */
 export type WksDeps = KeysDeps & Pick<Deps, 'secret'> & { rawMailer: RawMailer };
 
+/**
+ * At most this many members' addresses of one submitted key are mailed a confirmation request,
+ * in the key's order; further user IDs are ignored. gpg-wks-client submits a key filtered to the
+ * one chosen address (wkd.md §1.5), so real submissions carry one.
+ */
+export const WKS_MAX_ADDRESSES_PER_SUBMISSION = 3;
+
+/** At most this many confirmation requests go to one address per UTC day (counted in the DB). */
+export const WKS_MAX_CONFIRMATIONS_PER_DAY = 3;
+
 /** The value of our `X-WKS-Loop` header: mail carrying it is our own and never answered. */
 const LOOP = 'treff';
 
@@ -66,9 +81,9 @@ interface Payload {
   content: Buffer;
 }
 
-async function parse(raw: Buffer | string) {
-  const { simpleParser } = await import('mailparser');
-  return simpleParser(raw, { skipHtmlToText: true, skipTextLinks: true, skipImageLinks: true });
+/** @throws MailRefusedError for mail over the parser's limits: the intake quarantines it. */
+function parse(raw: Buffer | string) {
+  return parseInboundMail(raw);
 }
 
 /** The first part of a parsed entity with a WKS content type, or its text body. */
@@ -129,8 +144,9 @@ export function parseNameValues(text: string): Map<string, string> {
 
 /**
  * Handles one mail to the submission address. Never throws for a bad mail (that is an
- * `ignored` outcome, logged by event name without addresses); throws only when treff itself
- * fails (the database), so the MTA keeps the mail and tries again.
+ * `ignored` outcome, logged by event name without addresses). Throws MailRefusedError for a
+ * mail over the parser's limits (the intake quarantines it), and any other error only when
+ * treff itself fails (the database), so the MTA keeps the mail and tries again.
  */
 export async function receiveWksMail(
   deps: WksDeps,
@@ -169,7 +185,10 @@ async function handle(
   return confirmation(deps, pair, parseNameValues(payload.content.toString('utf8')));
 }
 
-/** Step 1 → 2: a submitted key; one confirmation request per club address in it. */
+/**
+ * Step 1 → 2: a submitted key; one confirmation request per member address in it, at most
+ * {@link WKS_MAX_ADDRESSES_PER_SUBMISSION}, each within the rules of {@link guardUnsolicited}.
+ */
 async function submission(
   deps: WksDeps,
   pair: SubmissionKeyPair,
@@ -193,7 +212,9 @@ async function submission(
   }
   let sent = 0;
   let refused: string | undefined;
+  let held: WksIgnoreReason | undefined;
   for (const address of addresses) {
+    if (sent >= WKS_MAX_ADDRESSES_PER_SUBMISSION) break;
     let owner: { memberId: string; address: string };
     try {
       owner = await memberOfAddress(deps, address);
@@ -219,7 +240,28 @@ async function submission(
       }
       continue;
     }
-    const { code } = await storePending(deps, actor, owner.memberId, owner.address, checked, 'wks');
+    let code: string;
+    try {
+      ({ code } = await storePending(
+        deps,
+        actor,
+        owner.memberId,
+        owner.address,
+        checked,
+        'wks',
+        (trx) => guardUnsolicited(deps, trx, owner.address),
+      ));
+    } catch (error) {
+      if (error instanceof ConflictError && error.code === 'publication_pending') {
+        held = 'pending_kept';
+        continue;
+      }
+      if (error instanceof ConflictError && error.code === 'wks_quota_exceeded') {
+        held ??= 'quota_exceeded';
+        continue;
+      }
+      throw error;
+    }
     const message = await confirmationRequest(deps, pair, {
       address: owner.address,
       fingerprint: checked.fingerprint,
@@ -230,9 +272,34 @@ async function submission(
     sent++;
   }
   if (sent > 0) return { kind: 'confirmation_sent', addresses: sent };
+  if (held) return { kind: 'ignored', reason: held };
   return refused
     ? { kind: 'ignored', reason: 'key_refused', detail: refused }
     : { kind: 'ignored', reason: 'no_member_address' };
+}
+
+/**
+ * What an unauthenticated submission may do to an address, checked in the transaction that
+ * would store its pending request. Anyone can send a submission with any public key, so it may
+ * only fill an empty slot: a pending request that is still valid stays, whether the member made
+ * it in the portal, an admin made it, or an earlier submission did (its confirmation mail is on
+ * its way). Only the member's own portal request replaces a pending one. Then it takes one of
+ * the address's daily confirmation mails.
+ * @throws ConflictError `publication_pending` or `wks_quota_exceeded`; nothing is stored then.
+ */
+async function guardUnsolicited(deps: WksDeps, trx: Db, address: string): Promise<void> {
+  const now = deps.clock.now();
+  const pending = await findKeyByAddress(trx, address, 'pending');
+  if (pending && (pending.expiresAt ?? '') >= now.toISOString())
+    throw new ConflictError('publication_pending', 'A publication for this address is waiting.');
+  const allowed = await takeMailQuota(trx, deps.secret, {
+    kind: 'wks.confirmation',
+    address,
+    limit: WKS_MAX_CONFIRMATIONS_PER_DAY,
+    at: now,
+  });
+  if (!allowed)
+    throw new ConflictError('wks_quota_exceeded', 'Too many confirmation requests today.');
 }
 
 const NONCE = /^[A-Za-z0-9]{16,64}$/;

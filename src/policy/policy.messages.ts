@@ -86,6 +86,7 @@ export const policyMessages = defineMessages({
     'data.loginLinks': 'Anmeldelinks',
     'data.sessions': 'Sitzungen nach der Anmeldung',
     'data.auditEvents': 'Änderungsprotokoll (nur Ereignisse, keine Inhalte)',
+    'data.mailContents': 'Inhalt von E-Mails, die treff versendet oder empfängt',
 
     'policy.versions.title': 'Versionen der Datenschutzerklärung',
     'policy.versions.intro':
@@ -176,6 +177,7 @@ export const policyMessages = defineMessages({
     'data.loginLinks': 'login links',
     'data.sessions': 'sessions after login',
     'data.auditEvents': 'change log (events only, no contents)',
+    'data.mailContents': 'contents of mail that treff sends or receives',
 
     'policy.versions.title': 'Versions of the privacy policy',
     'policy.versions.intro':

@@ -22,6 +22,7 @@ async function memberClient(t: TestApp, email: string): Promise<TestClient> {
   const client = new TestClient(t.app);
   await client.get('/login/member');
   await client.post('/login/member', { email });
+  await t.settle();
   const mail = t.mail.sent.findLast((sent) => sent.to === email);
   const link = /(\/login\/link\/[A-Za-z0-9_-]{43})/.exec(mail?.text ?? '')?.[1] ?? '';
   await client.get(link);

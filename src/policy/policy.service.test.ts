@@ -50,7 +50,12 @@ for (const dialect of TEST_DIALECTS) {
         ...t.deps.config,
         dataDir: '/srv/elsewhere',
         database: { url: 'postgres://treff@db/treff' },
-        paths: { dataDir: '/srv/elsewhere', outboxDir: '/srv/x', secretFile: '/srv/y' },
+        paths: {
+          dataDir: '/srv/elsewhere',
+          outboxDir: '/srv/x',
+          secretFile: '/srv/y',
+          quarantineDir: '/srv/q',
+        },
         file: '/etc/treff/treff.yaml',
         web: { ...t.deps.config.web, port: 9999 },
       };

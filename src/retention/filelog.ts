@@ -203,8 +203,11 @@ export async function pruneLines(
     if (removed === 0 || options.dryRun) return { linesRemoved: removed, oldestKept };
 
     const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.prune`);
-    const out = await open(temp, 'wx', (await original.stat()).mode & 0o777);
+    const mode = (await original.stat()).mode & 0o777;
+    const out = await open(temp, 'wx', mode);
     try {
+      // The log keeps its mode whatever the umask (treff serve runs with 0077).
+      await out.chmod(mode);
       await out.write(content.subarray(cut));
       let copied = size;
       for (;;) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -190,6 +190,7 @@ for (const dialect of TEST_DIALECTS) {
       const client = new TestClient(t.app);
       await client.get('/login/member');
       await client.post('/login/member', { email: 'ada@example.org' });
+      await t.settle();
       await client.login('vorstand', await addUser(t.deps, 'vorstand', ['board']));
       t.clock.advance(23 * 3_600_000);
       await run();
@@ -206,6 +207,37 @@ for (const dialect of TEST_DIALECTS) {
       t.clock.advance(2 * 3_600_000);
       await run();
       assert.equal((await t.deps.db.selectFrom('login_links').select('id').execute()).length, 0);
+    });
+
+    test('deletes board sessions older than the declared 12 hours even when web.sessionTtl is longer', async () => {
+      // A declaration that was never checked: config check refuses this since issue 11.
+      t.deps.config.web.sessionTtl = 'P2D';
+      const client = new TestClient(t.app);
+      await client.login('vorstand', await addUser(t.deps, 'vorstand', ['board']));
+      t.clock.advance(13 * 3_600_000);
+      const outcomes = await run('board-logins.2');
+      assert.equal(outcomes[0]?.removed, 1);
+      assert.equal((await t.deps.db.selectFrom('sessions').select('id').execute()).length, 0);
+      assert.notEqual((await client.get('/admin/members')).status, 200, 'the session ended');
+    });
+
+    test('the sessions jobs report their oldest kept session, so the proof measures its age', async () => {
+      await createMember(t.deps, CLI_ACTOR, memberInput({ email: 'ada@example.org' }));
+      const client = new TestClient(t.app);
+      const loggedInAt = t.clock.now().toISOString();
+      await client.login('vorstand', await addUser(t.deps, 'vorstand', ['board']));
+      t.clock.advance(3_600_000);
+      const outcomes = await run();
+      assert.equal(outcomes.find((o) => o.job === 'board-logins.2')?.oldestKeptAt, loggedInAt);
+      assert.equal(
+        outcomes.find((o) => o.job === 'member-portal.2')?.oldestKeptAt,
+        null,
+        'a board session is not a member session',
+      );
+      const row = (await retentionStatus(t.deps)).find((r) => r.name === 'board-logins.2');
+      assert.equal(row?.oldestAgeMs, 3_600_000);
+      assert.equal(row?.limitMs, 12 * 3_600_000);
+      assert.equal(row?.state, 'ok');
     });
 
     test('sweeps declared log files and upload directories under the root', async () => {
@@ -231,6 +263,28 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(outcomes.find((o) => o.job === 'xmpp-uploads.1')?.removed, 1);
       assert.equal(outcomes.find((o) => o.job === 'website-logs.1')?.removed, 1);
       assert.equal(await readFile(join(web, 'web'), 'utf8'), '2026-03-01T09:00:00Z /\n');
+    });
+
+    test('deletes outbox and quarantine files after their declared periods (7 and 14 days)', async () => {
+      const { utimes } = await import('node:fs/promises');
+      const { outboxDir, quarantineDir } = t.deps.config.paths;
+      const now = t.clock.now().getTime();
+      const put = async (dir: string, name: string, ageDays: number) => {
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, name), 'x');
+        const at = new Date(now - ageDays * 86_400_000);
+        await utimes(join(dir, name), at, at);
+      };
+      await put(outboxDir, '20260220T100000Z-00000001.eml', 8);
+      await put(outboxDir, '20260226T100000Z-00000002.eml', 3);
+      await put(quarantineDir, '20260210T100000Z-00000003.eml', 15);
+      await put(quarantineDir, '20260210T100000Z-00000003.json', 15);
+      await put(quarantineDir, '20260220T100000Z-00000004.eml', 8);
+      const outcomes = await run();
+      assert.equal(outcomes.find((o) => o.job === 'outbox.1')?.removed, 1);
+      assert.equal(outcomes.find((o) => o.job === 'mail-quarantine.1')?.removed, 2);
+      assert.deepEqual(await readdir(outboxDir), ['20260226T100000Z-00000002.eml']);
+      assert.deepEqual(await readdir(quarantineDir), ['20260220T100000Z-00000004.eml']);
     });
 
     test('the proof shows each rule with its last run, and turns red when something is kept too long', async () => {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { reconcileAccounts } from '../accounts/index.ts';
 import type { Actor } from '../core/audit/index.ts';
 import type { Activity, RetentionRule, Store } from '../core/config/schema.ts';
@@ -12,7 +12,7 @@ import {
   type Duration,
 } from '../core/duration.ts';
 import type { FieldIssue } from '../core/errors.ts';
-import { deleteExpiredSessions, deleteLoginLinksBefore } from '../auth/index.ts';
+import { deleteLoginLinksBefore, deleteSessionsCreatedBefore } from '../auth/index.ts';
 import {
   anonymiseAuditOfErasedMembers,
   ERASABLE_COLUMNS,
@@ -108,8 +108,13 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/** The store a job's paths live under. */
-function under(root: string, path: string): string {
+/**
+ * Where a declared path is for this run: `root` re-roots system paths (tests use a temp dir for
+ * `/`); a folder inside treff's own data dir (the outbox, the mail quarantine) is used as it is.
+ */
+function under(root: string, path: string, dataDir?: string): string {
+  if (dataDir !== undefined && (path === dataDir || path.startsWith(`${dataDir}${sep}`)))
+    return path;
   return join(root, path);
 }
 
@@ -193,14 +198,19 @@ function compileLogins(
 ): JobBody | string {
   const data = rule.data ?? activity.data;
   if (data.every((item) => item === 'sessions')) {
-    return deleteJob(name, async (context) => ({
-      removed: await deleteExpiredSessions(
-        context.deps.db,
-        context.deps.clock.now(),
-        context.dryRun,
-      ),
-      oldestKeptAt: null,
-    }));
+    // Counted from login, not from the session's own expiry: a longer web.sessionTtl
+    // (refused by config check) must not keep a session past the declared period.
+    const owner = table === 'users' ? 'user' : table === 'login_links' ? 'member' : 'all';
+    return deleteJob(name, async (context) => {
+      const now = context.deps.clock.now();
+      const result = await deleteSessionsCreatedBefore(context.deps.db, {
+        before: subtractDuration(now, period),
+        now,
+        owner,
+        dryRun: context.dryRun,
+      });
+      return { removed: result.removed, oldestKeptAt: result.oldestKept };
+    });
   }
   if (table === 'login_links' && data.every((item) => item === 'loginLinks' || item === 'email')) {
     return deleteJob(name, async (context) => {
@@ -309,7 +319,7 @@ function compileDirectory(
     kind: 'delete',
     run: async (context) => {
       const sweep = await sweepDirectory(
-        under(context.root, store.path),
+        under(context.root, store.path, context.deps.config.paths.dataDir),
         cutoff(context.deps.clock.now(), period),
         { dryRun: context.dryRun },
       );

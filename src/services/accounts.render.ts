@@ -43,6 +43,7 @@ NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes
 PrivateTmp=yes
+UMask=0077
 ReadWritePaths=${bareToken(config.paths.dataDir)}
 
 [Install]

@@ -1,5 +1,6 @@
 import type { Config } from '../core/config/load.ts';
 import { COTURN_CHECKS } from './coturn/coturn.doctor.ts';
+import { MODE_CHECKS } from './doctor.modes.ts';
 import { runDoctor, type Check, type CommandRunner, type DoctorReport } from './doctor.ts';
 import { JITSI_CHECKS } from './jitsi/jitsi.doctor.ts';
 import { LOG_CHECKS } from './logs/logs.doctor.ts';
@@ -17,6 +18,7 @@ export const DOCTOR_CHECKS: readonly Check[] = [
   ...WEB_CHECKS,
   ...SHELL_CHECKS,
   ...MAIL_CHECKS,
+  ...MODE_CHECKS,
 ];
 
 /**

@@ -151,6 +151,28 @@ describe('nginx with the rendered log format and website server', { skip }, () =
     }
   });
 
+  test('logs token and key-hash routes with the token redacted, however the path is spelt', async () => {
+    const cases: [string, string][] = [
+      ['/login/link/SECRET1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '/login/link/[redacted]'],
+      ['/account/password/SECRET2?next=/me', '/account/password/[redacted]'],
+      ['/login/lin%6B/SECRET3', '/login/link/[redacted]'],
+      ['//login//link/SECRET4', '/login/link/[redacted]'],
+      ['/x/../login/link/SECRET5', '/login/link/[redacted]'],
+      ['/.well-known/openpgpkey/hu/SECRET6?l=ada', '/.well-known/openpgpkey/hu/[redacted]'],
+      [
+        '/.well-known/openpgpkey/chaostreff-osnabrueck.de/hu/SECRET7',
+        '/.well-known/openpgpkey/chaostreff-osnabrueck.de/hu/[redacted]',
+      ],
+      ['/login/link', '/login/link'],
+    ];
+    for (const [path, page] of cases) {
+      await get(nginx.port, path, {});
+      const line = (await nginx.read('web')).trim().split('\n').at(-1) ?? '';
+      assert.ok(line.endsWith(` "${page}"`), `${path}: ${line}`);
+    }
+    assert.doesNotMatch(await nginx.read('web'), /SECRET|ada/);
+  });
+
   test('sends one copy of each security header, with a CSP that allows no other origin', async () => {
     const answer = await get(nginx.port, '/', {});
     const names = answer.raw

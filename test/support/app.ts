@@ -48,6 +48,8 @@ export interface TestApp {
   clock: ManualClock;
   mail: CapturingMailer;
   dir: string;
+  /** Waits for the work requests left to run after their response (mails). */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function createTestApp(
     clock,
     mail,
     dir,
+    settle: () => deps.background.settle(),
     close: async () => {
       await deps.close();
       await rm(dir, { recursive: true, force: true });

@@ -51,7 +51,7 @@ export class TestClient {
   async post(
     path: string,
     fields: Record<string, string> = {},
-    options: { csrf?: boolean; origin?: string } = {},
+    options: { csrf?: boolean; origin?: string; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const body = new URLSearchParams(fields);
     if (options.csrf !== false && !('_csrf' in fields)) body.set('_csrf', this.csrf);
@@ -60,6 +60,7 @@ export class TestClient {
       headers: this.headers({
         'content-type': 'application/x-www-form-urlencoded',
         origin: options.origin ?? ORIGIN,
+        ...options.headers,
       }),
       body: body.toString(),
     });
@@ -104,13 +105,14 @@ export class TestClient {
  * gives the CSRF token for the next form.
  */
 export async function memberPortalClient(
-  t: Pick<TestApp, 'app' | 'mail'>,
+  t: Pick<TestApp, 'app' | 'mail' | 'settle'>,
   email: string,
   landing = '/me',
 ): Promise<TestClient> {
   const client = new TestClient(t.app);
   await client.get('/login/member');
   await client.post('/login/member', { email });
+  await t.settle();
   const mail = t.mail.sent.findLast((sent) => sent.to === email);
   const link = /(\/login\/link\/[A-Za-z0-9_-]{43})/.exec(mail?.text ?? '')?.[1] ?? '';
   await client.get(link);

@@ -1,7 +1,7 @@
 import * as openpgp from 'openpgp';
 import { createAccount } from '../../src/accounts/index.ts';
 import { CLI_ACTOR } from '../../src/core/audit/index.ts';
-import { decryptMessage } from '../../src/keys/pgp.ts';
+import { decryptMessage, encryptText, readBinaryKey } from '../../src/keys/pgp.ts';
 import { createMember } from '../../src/members/index.ts';
 import { memberInput, type TestApp } from './app.ts';
 
@@ -86,4 +86,28 @@ export async function memberWithAccount(
   );
   await createAccount(t.deps, CLI_ACTOR, member.id, username);
   return member.id;
+}
+
+/**
+ * A WKS key submission as gpg-wks-client 2.2.40 sends it (wkd.md §1.5): `multipart/encrypted`
+ * to the submission key and the user's key, inside an armored `application/pgp-keys`.
+ */
+export async function wksSubmissionMail(
+  submissionKey: Uint8Array,
+  key: { armored: string; publicKey: openpgp.PublicKey },
+  now: Date,
+  from: string,
+): Promise<string> {
+  const armored = await encryptText(
+    `Content-Type: application/pgp-keys\n\n${key.armored}\n`,
+    [await readBinaryKey(submissionKey), key.publicKey],
+    now,
+  );
+  return (
+    `From: ${from}\r\nTo: ${SUBMISSION}\r\nSubject: Key publishing request\r\nWks-Draft-Version: 3\r\n` +
+    `MIME-Version: 1.0\r\n` +
+    `Content-Type: multipart/encrypted; protocol="application/pgp-encrypted";\r\n\tboundary="=-=01-b=-="\r\n\r\n` +
+    `--=-=01-b=-=\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n` +
+    `--=-=01-b=-=\r\nContent-Type: application/octet-stream\r\n\r\n${armored}\r\n--=-=01-b=-=--\r\n`
+  );
 }

@@ -186,3 +186,42 @@ activities:
     store: { kind: database, table: members }
     retention: { keep: P8Y, from: membership.ended }
 `;
+
+test('refuses a session that outlives the declared retention of sessions, naming both', async () => {
+  const yaml = (await readFile(EXAMPLE, 'utf8')).replace('sessionTtl: PT12H', 'sessionTtl: P2D');
+  assert.deepEqual(problems(yaml), [
+    'web.sessionTtl: a session lasts P2D, but the activity member-portal promises to keep sessions at most PT12H',
+  ]);
+});
+
+test('refuses an https publicUrl without trustProxy, which would leave the cookie without Secure', async () => {
+  const yaml = (await readFile(EXAMPLE, 'utf8')).replace(
+    '  port: 8080\n',
+    '  port: 8080\n  publicUrl: https://treff.chaostreff-osnabrueck.de\n',
+  );
+  const [problem, ...more] = problems(yaml);
+  assert.deepEqual(more, []);
+  assert.match(problem ?? '', /^web\.trustProxy: must be true when publicUrl is https: .*Secure/);
+  const behindProxy = yaml.replace('  port: 8080\n', '  port: 8080\n  trustProxy: true\n');
+  assert.equal(
+    parseConfig(behindProxy, '/srv/club/treff.yaml').publicUrl,
+    'https://treff.chaostreff-osnabrueck.de',
+  );
+});
+
+test('refuses zero lifetimes and periods beyond 30 years', async () => {
+  const yaml = (await readFile(EXAMPLE, 'utf8'))
+    .replace('sessionTtl: PT12H', 'sessionTtl: PT0S')
+    .replace('loginLinkTtl: PT30M', 'loginLinkTtl: P0D')
+    .replace('expireAfter: PT24H', 'expireAfter: PT0S')
+    .replace('keep: P8Y', 'keep: P1000Y');
+  assert.deepEqual(problems(yaml), [
+    'web.sessionTtl: must be longer than zero: nothing could be used for a period of 0',
+    'web.loginLinkTtl: must be longer than zero: nothing could be used for a period of 0',
+    'services.xmpp.upload.expireAfter: must be longer than zero: nothing could be used for a period of 0',
+    'activities.3.retention.2.keep: P1000Y is longer than P30Y, the longest period treff accepts (§ 197 BGB)',
+  ]);
+  // Zero is a promise for data (erased at exit, never stored), not a mistake.
+  const config = await loadConfig(EXAMPLE);
+  assert.ok(config.activities.some((a) => a.retention.some((rule) => rule.keep === 'PT0S')));
+});

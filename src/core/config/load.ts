@@ -12,6 +12,8 @@ export interface Config extends TreffConfigParsed {
   paths: {
     dataDir: string;
     outboxDir: string;
+    /** Inbound mail the parser refused (core/mail/quarantine.ts). */
+    quarantineDir: string;
     secretFile: string;
   };
   /** The address used in mailed links, without a trailing slash. */
@@ -92,8 +94,16 @@ function resolveConfig(parsed: TreffConfigParsed, file: string, env: NodeJS.Proc
   const publicUrl = (
     parsed.web.publicUrl ?? `http://${parsed.web.host}:${parsed.web.port}`
   ).replace(/\/+$/, '');
+  // A directory store may name a folder of treff's own (`./data/outbox`): relative to this
+  // file, as dataDir is.
+  const activities = parsed.activities.map((activity) =>
+    activity.store.kind === 'directory' && !isAbsolute(activity.store.path)
+      ? { ...activity, store: { ...activity.store, path: at(activity.store.path) } }
+      : activity,
+  );
   return {
     ...parsed,
+    activities,
     dataDir,
     database: { url },
     file,
@@ -101,6 +111,7 @@ function resolveConfig(parsed: TreffConfigParsed, file: string, env: NodeJS.Proc
     paths: {
       dataDir,
       outboxDir: join(dataDir, 'outbox'),
+      quarantineDir: join(dataDir, 'quarantine'),
       secretFile: join(dataDir, 'secret.key'),
     },
   };

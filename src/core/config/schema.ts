@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDuration, parseDuration } from '../duration.ts';
+import { addDuration, parseDuration, type Duration } from '../duration.ts';
 import {
   DATA_CATEGORIES,
   LEGAL_BASES,
@@ -38,10 +38,47 @@ const Domain = z
   });
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
-/** An ISO 8601 duration such as `P10D`, `PT24H` or `P8Y`. */
-export const DurationText = z.string().refine((value) => parseDuration(value) !== null, {
-  error: 'expected an ISO 8601 duration such as P10D, PT24H or P8Y',
+/**
+ * The longest period a declaration may name: 30 years, the longest limitation period of German
+ * civil law (§ 197 BGB); the longest keeping duty (§ 147 AO) is 10 years. Anything longer is a
+ * typo (`P1000Y`) that would make a deletion promise empty.
+ */
+export const LONGEST_PERIOD = 'P30Y';
+
+/** Whether `a` is longer than `b`, measured from one fixed instant (months and years vary). */
+export function longerThan(a: Duration, b: Duration): boolean {
+  const from = new Date(0);
+  return addDuration(from, a).getTime() > addDuration(from, b).getTime();
+}
+
+function isZero(duration: Duration): boolean {
+  return Object.values(duration).every((value) => value === 0);
+}
+
+/** An ISO 8601 duration such as `P10D`, `PT24H` or `P8Y`, at most {@link LONGEST_PERIOD}. */
+export const DurationText = z.string().superRefine((value, context) => {
+  const duration = parseDuration(value);
+  if (!duration) {
+    context.addIssue({
+      code: 'custom',
+      message: 'expected an ISO 8601 duration such as P10D, PT24H or P8Y',
+    });
+  } else if (longerThan(duration, parseDuration(LONGEST_PERIOD) as Duration)) {
+    context.addIssue({
+      code: 'custom',
+      message: `${value} is longer than ${LONGEST_PERIOD}, the longest period treff accepts (§ 197 BGB)`,
+    });
+  }
 });
+
+/** A {@link DurationText} that must not be zero: for a lifetime (a session, a link), zero ends it at once. */
+const LifetimeText = DurationText.refine(
+  (value) => {
+    const duration = parseDuration(value);
+    return duration === null || !isZero(duration);
+  },
+  { error: 'must be longer than zero: nothing could be used for a period of 0' },
+);
 
 /** A money amount as written in YAML (`5`, `5.00`, `"12.50"`), stored in cents. */
 const Amount = z.union([z.number(), z.string()]).transform((value, context) => {
@@ -117,10 +154,12 @@ const Web = z.strictObject({
   trustProxy: z
     .boolean()
     .default(false)
-    .describe('Trust X-Forwarded-Proto from a reverse proxy on the same machine.'),
-  sessionTtl: DurationText.default('PT12H'),
-  loginLinkTtl: DurationText.default('PT30M'),
-  passwordLinkTtl: DurationText.default('P1D').describe(
+    .describe(
+      'Trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy on the same machine.',
+    ),
+  sessionTtl: LifetimeText.default('PT12H'),
+  loginLinkTtl: LifetimeText.default('PT30M'),
+  passwordLinkTtl: LifetimeText.default('P1D').describe(
     'How long a link to set an account password works.',
   ),
   internalPort: wholeNumber()
@@ -208,7 +247,7 @@ const Xmpp = z.strictObject({
   }),
   upload: z.strictObject({
     domain: Domain,
-    expireAfter: DurationText,
+    expireAfter: LifetimeText,
   }),
   directMessages: z.strictObject({
     archive: z.literal(false, { error: 'one-to-one chats are never archived' }),
@@ -233,7 +272,7 @@ const Wkd = z
     submissionAddress: Email.optional().describe(
       'The Web Key Service address (e.g. key-submission@DOMAIN); WKS is on when it is set.',
     ),
-    confirmationTtl: DurationText.default('P2D').describe(
+    confirmationTtl: LifetimeText.default('P2D').describe(
       'How long a key publication waits for its proof (the one-time code, the WKS confirmation).',
     ),
   })
@@ -248,6 +287,20 @@ const Wkd = z
       });
     }
   });
+
+const Backup = z.strictObject({
+  dir: text()
+    .refine((value) => value.startsWith('/'), { error: 'expected an absolute path' })
+    .describe(
+      'Where `treff backup` writes its encrypted backups (mode 0700). An activity must declare this directory with its retention.',
+    ),
+  encryptTo: text().describe(
+    'The OpenPGP public key file every backup is encrypted to (relative to this file); keep its secret key off this server.',
+  ),
+  keep: DurationText.describe(
+    'How long a backup is kept before `treff backup` deletes it; at most the period the activity of the backup directory declares.',
+  ),
+});
 
 const Services = z.strictObject({
   website: Website.optional(),
@@ -412,6 +465,9 @@ export const TreffConfig = z
     mail: Mail,
     members: Members,
     services: Services,
+    backup: Backup.optional().describe(
+      'Encrypted backups of the database (`treff backup`, `treff restore`).',
+    ),
     activities: z.array(Activity).min(1),
   })
   .superRefine((config, context) => {
@@ -439,6 +495,8 @@ export const TreffConfig = z
       });
     }
     checkServicesAgainstActivities(config, context);
+    checkWebAgainstPromises(config, context);
+    checkBackupAgainstActivities(config, context);
     // Store only what is declared: the registry may hold only declared fields, so the
     // declaration must list every field the registry has (design.md §1.2).
     const registryIndex = config.activities.findIndex(
@@ -478,6 +536,42 @@ function isTimeZone(value: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The web settings must not break a promise (issue 11, item 8): a session may not outlive the
+ * declared retention of sessions, and behind a TLS proxy the session cookie must be `Secure`.
+ */
+function checkWebAgainstPromises(config: TreffConfigParsed, context: z.RefinementCtx): void {
+  const ttl = parseDuration(config.web.sessionTtl);
+  let strictest: { activity: string; keep: string; duration: Duration } | undefined;
+  for (const activity of config.activities) {
+    for (const rule of activity.retention) {
+      const duration = rule.keep ? parseDuration(rule.keep) : null;
+      if (!rule.keep || !duration || !(rule.data ?? activity.data).includes('sessions')) continue;
+      if (!strictest || longerThan(strictest.duration, duration))
+        strictest = { activity: activity.id, keep: rule.keep, duration };
+    }
+  }
+  if (ttl && strictest && longerThan(ttl, strictest.duration)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['web', 'sessionTtl'],
+      message: `a session lasts ${config.web.sessionTtl}, but the activity ${strictest.activity} promises to keep sessions at most ${strictest.keep}`,
+    });
+  }
+  // treff itself speaks plain HTTP; an https address means a TLS proxy in front. Without
+  // trustProxy treff ignores its X-Forwarded-Proto, takes every request for plain HTTP and sets
+  // the session cookie without Secure (and without the __Host- prefix): a browser would then
+  // also send it over plain http:// to this host.
+  if (config.web.publicUrl?.startsWith('https:') && !config.web.trustProxy) {
+    context.addIssue({
+      code: 'custom',
+      path: ['web', 'trustProxy'],
+      message:
+        'must be true when publicUrl is https: treff serves plain HTTP behind the TLS proxy and, without trusting its X-Forwarded-Proto, sets the session cookie without Secure, so browsers would send it over plain HTTP too',
+    });
   }
 }
 
@@ -553,5 +647,40 @@ function checkServicesAgainstActivities(config: TreffConfigParsed, context: z.Re
         ['services', 'jitsi', 'browserStorage'],
         `stores ${extra.join(', ')} in the browser, which no activity declares`,
       );
+  }
+}
+
+/**
+ * Backups hold what is erased after them until they are deleted, so the privacy policy must say
+ * how long they are kept: an activity declares the backup directory with its period, and
+ * `backup.keep` may not be longer (issue 11 §4).
+ */
+function checkBackupAgainstActivities(config: TreffConfigParsed, context: z.RefinementCtx): void {
+  const { backup } = config;
+  if (!backup) return;
+  const trimmed = (path: string) => path.replace(/\/+$/, '');
+  const activity = config.activities.find(
+    (candidate) =>
+      candidate.store.kind === 'directory' && trimmed(candidate.store.path) === trimmed(backup.dir),
+  );
+  if (!activity) {
+    context.addIssue({
+      code: 'custom',
+      path: ['backup', 'dir'],
+      message: `no activity declares the backups in ${backup.dir} (store: { kind: directory, path: ${backup.dir} }), so the privacy policy would not say how long they are kept`,
+    });
+    return;
+  }
+  const declared = activity.retention.find((rule) => rule.keep !== undefined)?.keep;
+  const declaredPeriod = declared ? parseDuration(declared) : null;
+  const keep = parseDuration(backup.keep);
+  if (!declared || !declaredPeriod || !keep) return;
+  const span = (duration: NonNullable<typeof keep>) => addDuration(new Date(0), duration).getTime();
+  if (span(keep) > span(declaredPeriod)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['backup', 'keep'],
+      message: `keeps backups for ${backup.keep}, but the activity ${activity.id} promises to delete them after ${declared}`,
+    });
   }
 }

@@ -58,6 +58,7 @@ export const DATA_CATEGORIES = [
   // accounts, keys, portal
   'passwordHash',
   'mailboxContents',
+  'mailContents',
   'homeDirectory',
   'openpgpKey',
   'loginLinks',

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmod } from 'node:fs/promises';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { AppError } from '../errors.ts';
+import { ensurePrivateFile, PRIVATE_FILE_MODE } from '../fs.ts';
 import { migrations } from './migrations/index.ts';
 import type { DB } from './schema.ts';
 
@@ -20,9 +20,11 @@ export interface DatabaseHandle {
 }
 
 /**
- * Opens the database named by `url`: `sqlite:PATH` (created with its folder if missing) or
+ * Opens the database named by `url`: `sqlite:PATH` (created 0600 in a 0700 folder if missing;
+ * SQLite gives `-wal` and `-shm` the database file's mode, and wider modes are tightened) or
  * `postgres://…`. SQLite runs with WAL, foreign keys on, `synchronous=FULL` (a committed
- * registry change survives a power cut) and a busy timeout for the CLI running beside the server.
+ * registry change survives a power cut), `secure_delete` (deleted rows are zeroed) and a busy
+ * timeout for the CLI running beside the server.
  * `pgSchema` puts every table into one PostgreSQL schema (tests use one schema per test).
  */
 export async function openDatabase(
@@ -31,12 +33,18 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    // The registry and every password hash: created private before SQLite opens it, since
+    // SQLite itself creates files with 0644 minus the umask.
+    if (path !== ':memory:') await ensurePrivateFile(path);
     const sqlite = new SQLite(path);
     sqlite.pragma('journal_mode = WAL');
+    if (path !== ':memory:') await tightenSidecars(path);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
+    // Deleted rows are overwritten with zeros instead of staying readable in free pages: an
+    // erased member's name must not survive in treff.db (issue 11 §3; notes/round-2.md §6.2).
+    sqlite.pragma('secure_delete = ON');
     // better-sqlite3 builds SQLite with a 16 MiB page cache per connection; a club's registry
     // fits in far less, and the kernel's page cache holds the file anyway. 4 MiB saves 12 MiB of
     // resident memory after load; SQLite's own 2 MiB made the member list slower (bench/registry.ts).
@@ -65,6 +73,15 @@ export async function openDatabase(
     'database_url_invalid',
     'database.url must start with sqlite: or postgres://',
   );
+}
+
+/** Tightens `-wal` and `-shm` left with a wider mode by an older treff. */
+async function tightenSidecars(path: string): Promise<void> {
+  for (const suffix of ['-wal', '-shm']) {
+    await chmod(`${path}${suffix}`, PRIVATE_FILE_MODE).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    });
+  }
 }
 
 /**

@@ -209,6 +209,17 @@ export interface WkdKeysTable {
   updated_at: string;
 }
 
+/** Daily counters of mail sent for unauthenticated senders (migration 0008). */
+export interface MailCountsTable {
+  /** What was sent, e.g. `wks.confirmation`. */
+  kind: string;
+  /** HMAC-SHA-256 (hex) of the address with the installation secret. */
+  address_hmac: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  count: number;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -226,4 +237,5 @@ export interface DB {
   account_deletions: AccountDeletionsTable;
   retention_runs: RetentionRunsTable;
   wkd_keys: WkdKeysTable;
+  mail_counts: MailCountsTable;
 }

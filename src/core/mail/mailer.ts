@@ -4,13 +4,83 @@ import { randomBytes } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Clock } from '../clock.ts';
 import { NotFoundError } from '../errors.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../fs.ts';
 
 /** A plain-text mail treff sends (login links, notices). */
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** An id to name the mail by in logs and errors instead of its address (a member id). */
+  ref?: string;
+}
+
+/**
+ * A mail the SMTP server refused or could not take. It carries what an admin needs to find the
+ * cause (the SMTP command, reply code and enhanced status code, the Message-ID and the caller's
+ * ref) and never the address or the server's reply text, which usually repeats the address:
+ * this error ends up in the log.
+ */
+export class MailDeliveryError extends Error {
+  readonly code: 'mail_refused' | 'mail_failed';
+  readonly command: string | null;
+  readonly responseCode: number | null;
+  readonly status: string | null;
+  readonly messageId: string | null;
+  readonly ref: string | null;
+
+  constructor(fields: {
+    code: MailDeliveryError['code'];
+    command: string | null;
+    responseCode: number | null;
+    status: string | null;
+    messageId: string | null;
+    ref: string | null;
+  }) {
+    const reply = [fields.responseCode, fields.status].filter((part) => part !== null).join(' ');
+    super(
+      fields.code === 'mail_refused'
+        ? `The mail server refused the mail${fields.command ? ` at ${fields.command}` : ''}${reply ? `: ${reply}` : ''}.`
+        : 'The mail could not be handed to the mail server.',
+    );
+    this.name = 'MailDeliveryError';
+    this.code = fields.code;
+    this.command = fields.command;
+    this.responseCode = fields.responseCode;
+    this.status = fields.status;
+    this.messageId = fields.messageId;
+    this.ref = fields.ref;
+  }
+}
+
+/**
+ * Turns what nodemailer threw into a {@link MailDeliveryError}: its message, `response`,
+ * `rejected` and `rejectedErrors` name the recipient, so none of them is kept, not even as the
+ * cause. Only the connection-level code (`ECONNREFUSED`, `ETIMEDOUT`) survives in the message.
+ */
+export function mailDeliveryError(
+  error: unknown,
+  ids: { messageId?: string | undefined; ref?: string | undefined } = {},
+): MailDeliveryError {
+  const raw = (typeof error === 'object' && error !== null ? error : {}) as {
+    command?: unknown;
+    responseCode?: unknown;
+    response?: unknown;
+  };
+  const responseCode = typeof raw.responseCode === 'number' ? raw.responseCode : null;
+  const status =
+    typeof raw.response === 'string'
+      ? (/^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(raw.response)?.[1] ?? null)
+      : null;
+  return new MailDeliveryError({
+    code: responseCode === null ? 'mail_failed' : 'mail_refused',
+    command:
+      typeof raw.command === 'string' && /^[A-Z ]{2,12}$/.test(raw.command) ? raw.command : null,
+    responseCode,
+    status,
+    messageId: ids.messageId ?? null,
+    ref: ids.ref ?? null,
+  });
 }
 
 /** Sends mail. Implementations: SMTP, or the outbox directory when no SMTP server is set. */
@@ -45,14 +115,21 @@ export function smtpMailer(options: {
         secure: options.secure,
         ...(options.user ? { auth: { user: options.user, pass: options.password ?? '' } } : {}),
       });
-      await (
-        await transport
-      ).sendMail({
-        from: options.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-      });
+      // Our own Message-ID, so a refusal can be named without the address.
+      const messageId = `<${randomBytes(12).toString('hex')}@${options.from.split('@')[1] ?? 'treff'}>`;
+      try {
+        await (
+          await transport
+        ).sendMail({
+          from: options.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          messageId,
+        });
+      } catch (error) {
+        throw mailDeliveryError(error, { messageId, ref: mail.ref });
+      }
     },
   };
 }
@@ -81,7 +158,8 @@ export function outboxMailer(options: { from: string; dir: string; clock: Clock 
         .replace(/[-:]/g, '')
         .replace(/\.\d+Z$/, 'Z');
       const name = `${stamp}-${randomBytes(4).toString('hex')}.eml`;
-      await writeFileAtomic(join(options.dir, name), info.message, { mode: 0o600 });
+      await ensurePrivateDir(options.dir);
+      await writeFileAtomic(join(options.dir, name), info.message, { mode: PRIVATE_FILE_MODE });
     },
   };
 }
@@ -142,4 +220,22 @@ export async function readOutboxMail(
     subject: parsed.subject ?? '',
     text: parsed.text ?? '',
   };
+}
+
+/** What a masked token reads as. */
+export const MASK = '••••••';
+
+/**
+ * `text` with the secret part of every web link masked: in the path and query of each
+ * `http(s)://` link, every run of 16 or more token characters (`A-Z a-z 0-9 _ -`, as in
+ * base64url login and password-link tokens) becomes {@link MASK}. Host names and short path
+ * words stay readable, so an admin still sees which page a mail points to, but cannot open a
+ * member's one-time link and act as that member.
+ */
+export function maskLinkTokens(text: string): string {
+  return text.replace(
+    /(https?:\/\/[^\s/?#<>"]+)([^\s<>"]*)/g,
+    (_link, origin: string, rest: string) =>
+      `${origin}${rest.replace(/[A-Za-z0-9_-]{16,}/g, MASK)}`,
+  );
 }

@@ -52,11 +52,14 @@ function mapProblems(model: NginxModel, variables: readonly string[]): string[] 
     }
     if (variable === 'treff_page') {
       const map = model.maps.get(variable);
+      // $uri never holds the query string; $request_uri does unless each entry cuts it off.
       const keepsQuery =
         !map ||
-        map.source !== 'request_uri' ||
-        map.entries.some(([key, value]) => value.includes('$') && !key.includes('[^?]'));
-      if (keepsQuery) problems.push('$treff_page must be $request_uri without its query string');
+        (map.source !== 'uri' &&
+          (map.source !== 'request_uri' ||
+            map.entries.some(([key, value]) => value.includes('$') && !key.includes('[^?]'))));
+      if (keepsQuery)
+        problems.push('$treff_page must be $uri, or $request_uri without its query string');
     }
   }
   return problems;

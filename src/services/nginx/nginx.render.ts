@@ -65,6 +65,17 @@ ${lines.join('\n')}
 }`;
 }
 
+/**
+ * Path prefixes (nginx regexes) after which the logged page is cut: the one-time tokens of login
+ * links (`/login/link/TOKEN`) and password links (`/account/password/TOKEN`), and the WKD hash of
+ * the looked-up local part (`/.well-known/openpgpkey/[DOMAIN/]hu/HASH`, which names a member).
+ */
+export const REDACTED_PATHS: readonly string[] = [
+  '/login/link/',
+  '/account/password/',
+  '/\\.well-known/openpgpkey/(?:[^/]+/)?hu/',
+];
+
 /** The `log_format` line for the declared fields, in the declared order. */
 export function logFormatText(fields: readonly WebLogField[]): string {
   return fields.map((field) => FIELD_FORMATS[field].text).join(' ');
@@ -82,10 +93,18 @@ export function renderNginxPrivacy(config: Config): string {
   if (fields.includes('operatingSystem')) maps.push(userAgentMap('treff_os', OS_PATTERNS));
   if (fields.includes('browser')) maps.push(userAgentMap('treff_browser', BROWSER_PATTERNS));
   if (fields.includes('page')) {
-    maps.push(`# The page without its query string, which may hold tokens or search terms.
-map $request_uri $treff_page {
-    default              "-";
-    "~^(?<treff_path>[^?]*)" $treff_path;
+    const width = Math.max(...REDACTED_PATHS.map((prefix) => prefix.length)) + 23;
+    const redacted = REDACTED_PATHS.map(
+      (prefix) =>
+        `    ${`"~*^(?<treff_route>${prefix})"`.padEnd(width)}"\${treff_route}[redacted]";`,
+    );
+    maps.push(`# The page: nginx's normalised path ($uri: decoded, dot segments and double slashes
+# resolved, without the query string, which may hold tokens or search terms), with what follows
+# a one-time token route or a WKD hash route replaced, so no login link, password link or
+# looked-up address reaches the log.
+map $uri $treff_page {
+    ${'default'.padEnd(width)}$uri;
+${redacted.join('\n')}
 }`);
   }
   const format =
@@ -177,6 +196,7 @@ ${add}
         proxy_pass ${upstream};
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-For $remote_addr;
     }
 }
 `;
