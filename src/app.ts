@@ -25,6 +25,7 @@ import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
 import { doctorRoutes } from './services/index.ts';
+import { transparencyRoutes } from './transparency/index.ts';
 
 /** Deps plus the means to release them. */
 export interface Runtime extends Deps {
@@ -145,6 +146,7 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', accountRoutes(deps));
   app.route('/', doctorRoutes(deps));
   app.route('/', retentionRoutes(deps));
+  app.route('/', transparencyRoutes(deps));
   // Last: the WKD is dispatched in front of the frame (keys module).
   return mountKeys(app, deps);
 }
