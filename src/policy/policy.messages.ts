@@ -86,6 +86,8 @@ export const policyMessages = defineMessages({
     'data.loginLinks': 'Anmeldelinks',
     'data.sessions': 'Sitzungen nach der Anmeldung',
     'data.auditEvents': 'Änderungsprotokoll (nur Ereignisse, keine Inhalte)',
+    'data.disclosureRequests':
+      'Ersuchen von Behörden (Eingang, Art der Behörde, genannte Rechtsgrundlage, verlangte und herausgegebene Datenarten, Benachrichtigung)',
   },
   en: {
     'retention.from.created': 'from collection',
@@ -164,5 +166,7 @@ export const policyMessages = defineMessages({
     'data.loginLinks': 'login links',
     'data.sessions': 'sessions after login',
     'data.auditEvents': 'change log (events only, no contents)',
+    'data.disclosureRequests':
+      'requests from authorities (date received, kind of authority, legal basis cited, kinds of data asked for and handed over, notification)',
   },
 });
