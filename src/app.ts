@@ -22,6 +22,7 @@ import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
 import { doctorRoutes } from './services/index.ts';
+import { transparencyRoutes } from './transparency/index.ts';
 
 /** Deps plus the means to release them. */
 export interface Runtime extends Deps {
@@ -129,6 +130,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', accountRoutes(deps));
   app.route('/', doctorRoutes(deps));
   app.route('/', retentionRoutes(deps));
+  app.route('/', transparencyRoutes(deps));
   // Last: the WKD is dispatched in front of the frame (keys module).
   return mountKeys(app, deps);
 }

@@ -34,6 +34,7 @@ import {
   renderAll,
   writeRendered,
 } from './services/index.ts';
+import { registerTransparencyCommands, startDoctorScheduler } from './transparency/index.ts';
 import {
   createAccount,
   deleteAccount,
@@ -168,6 +169,8 @@ async function startServer(
   // The WKS mail intake, when the declaration asks for one (keys module).
   const intake = await startMailIntake(runtime);
   const stopScheduler = startRetentionScheduler(runtime);
+  // The doctor's verdicts for the transparency page, stored so a page view never runs it.
+  const stopDoctor = startDoctorScheduler(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
@@ -175,6 +178,7 @@ async function startServer(
     const stop = () => {
       void intake?.close();
       stopScheduler();
+      stopDoctor();
       internal.close();
       server.close(() => {
         resolveStopped();
@@ -570,6 +574,16 @@ export function buildProgram(io: CliIO = processIO): Command {
           throw new CliFailure('data is kept longer than declared');
       });
     });
+
+  registerTransparencyCommands(program.command('transparency'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+    fail: (message) => {
+      throw new CliFailure(message);
+    },
+  });
 
   registerKeyCommands(program.command('keys'), {
     out: (text) => {

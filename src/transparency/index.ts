@@ -1,8 +1,17 @@
-/**
- * Transparency: the register of disclosures to authorities and its yearly figures, and the
- * daily signed statement of the public figures (a hash chain signed with the club's key,
- * published in its own WKD), plus the board's offline-signed declarations.
- */
+/** The public transparency page: the policy's promises against the live system (issue 13). */
+export type { Bilingual, PromiseFigure, RedReason, TransparencyFigures } from './figures.ts';
+export {
+  DOCTOR_INTERVAL_MS,
+  doctorPromisesFor,
+  recordDoctorRun,
+  startDoctorScheduler,
+  transparencyFigures,
+} from './transparency.service.ts';
+export { latestDoctorRun, type DoctorRun, type StoredFinding } from './transparency.repo.ts';
+export { transparencyRoutes, TRANSPARENCY_PATHS } from './transparency.routes.tsx';
+export { registerTransparencyCommands, type TransparencyCliContext } from './transparency.cli.ts';
+
+// Register of disclosures, signed statements, board declarations (branch transp-signed).
 export {
   disclosureCounts,
   listDisclosures,

@@ -4,6 +4,7 @@ import * as m0002 from './0002_accounts.ts';
 import * as m0003 from './0003_policy.ts';
 import * as m0004 from './0004_retention.ts';
 import * as m0005 from './0005_keys.ts';
+import * as m0011 from './0011_transparency.ts';
 import * as m0012 from './0012_disclosures.ts';
 
 /**
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0003_policy': m0003,
   '0004_retention': m0004,
   '0005_keys': m0005,
+  '0011_transparency': m0011,
   '0012_disclosures': m0012,
 };

@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * The stored results of the scheduled `treff doctor` run (transparency module): one row per
+ * run with its counts and findings (settings and file names, never personal data), so the
+ * public transparency page reads the last verdict instead of running the doctor per request.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('doctor_runs')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('checked_at', 'text', (c) => c.notNull())
+    .addColumn('root', 'text', (c) => c.notNull())
+    .addColumn('errors', 'integer', (c) => c.notNull())
+    .addColumn('warnings', 'integer', (c) => c.notNull())
+    .addColumn('findings', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('doctor_runs_checked_at')
+    .on('doctor_runs')
+    .column('checked_at')
+    .execute();
+}
