@@ -22,3 +22,21 @@ export {
   type DisclosureCounts,
   type DisclosureYear,
 } from './disclosures.service.ts';
+export { registerStatementCommands } from './statement.cli.ts';
+export {
+  startStatementScheduler,
+  statementFigures,
+  writeTodaysStatement,
+} from './statement.daily.ts';
+export {
+  canonicalStatementJson,
+  statementsDir,
+  StatementError,
+  verifyStatements,
+  type ChainReport,
+} from './statement.service.ts';
+export {
+  currentDeclaration,
+  publishDeclaration,
+  type BoardDeclaration,
+} from './declaration.service.ts';
