@@ -40,3 +40,5 @@ export {
   publishDeclaration,
   type BoardDeclaration,
 } from './declaration.service.ts';
+export { DeclarationView, disclosureRoutes } from './disclosures.routes.tsx';
+export { DisclosureFigures, latestStatement, statementRoutes } from './statement.routes.tsx';
