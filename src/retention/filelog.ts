@@ -111,8 +111,28 @@ export async function sweepLog(
     const pruned = await pruneLines(path, cutoff, options);
     result.linesRemoved += pruned.linesRemoved;
     if (pruned.oldestKept !== null) keep(pruned.oldestKept);
+  } else if (entries.includes(name)) {
+    // A rotated live file is the daemon's (logrotate's) to cut; it is still kept, so its first
+    // line counts for the oldest item: a rotation that stopped shows as a log kept too long.
+    const first = await firstLineTime(path, options.now);
+    if (first !== null) keep(first);
   }
   return result;
+}
+
+/** The time stamp of the first dated line among the first 64 KiB of `path`, or null. */
+async function firstLineTime(path: string, now: Date): Promise<number | null> {
+  const handle = await open(path, 'r');
+  try {
+    const head = await readRange(handle, 0, Math.min((await handle.stat()).size, 65_536));
+    for (const line of head.toString('utf8').split('\n')) {
+      const time = lineTime(line, now);
+      if (time !== null) return time;
+    }
+    return null;
+  } finally {
+    await handle.close();
+  }
 }
 
 async function readRange(handle: FileHandle, from: number, to: number): Promise<Buffer> {

@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
  * The stored results of the scheduled `treff doctor` run (transparency module): one row per
  * run with its counts and findings (settings and file names, never personal data), so the
  * public transparency page reads the last verdict instead of running the doctor per request.
+ * And the policy's input with each published version, so the public version history can say
+ * what changed between editions (null for versions published before this migration).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -20,4 +22,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('doctor_runs')
     .column('checked_at')
     .execute();
+  await db.schema.alterTable('policy_versions').addColumn('input', 'text').execute();
 }
