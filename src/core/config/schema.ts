@@ -254,11 +254,9 @@ const Fingerprint = z
   .string()
   .transform((value) => value.replace(/\s+/g, '').toUpperCase())
   .pipe(
-    z
-      .string()
-      .regex(/^([0-9A-F]{40}|[0-9A-F]{64})$/, {
-        error: 'expected a fingerprint of 40 or 64 hex digits',
-      }),
+    z.string().regex(/^([0-9A-F]{40}|[0-9A-F]{64})$/, {
+      error: 'expected a fingerprint of 40 or 64 hex digits',
+    }),
   );
 
 const Transparency = z.strictObject({
