@@ -66,6 +66,8 @@ export interface LogSweep {
   linesRemoved: number;
   /** The time of the oldest line or rotated file kept, if any. */
   oldestKept: number | null;
+  /** Log files left: the live file and the rotated ones kept. */
+  filesKept: number;
 }
 
 /** Hooks for tests: a crash between the steps of a prune. */
@@ -83,7 +85,7 @@ export async function sweepLog(
   cutoff: number,
   options: { pruneLive: boolean; dryRun: boolean; now: Date; hooks?: PruneHooks },
 ): Promise<LogSweep> {
-  const result: LogSweep = { filesDeleted: 0, linesRemoved: 0, oldestKept: null };
+  const result: LogSweep = { filesDeleted: 0, linesRemoved: 0, oldestKept: null, filesKept: 0 };
   const keep = (time: number) => {
     result.oldestKept = result.oldestKept === null ? time : Math.min(result.oldestKept, time);
   };
@@ -105,8 +107,10 @@ export async function sweepLog(
       if (!options.dryRun) await rm(join(dir, entry), { force: true });
     } else {
       keep(info.mtimeMs);
+      result.filesKept++;
     }
   }
+  if (entries.includes(name)) result.filesKept++;
   if (options.pruneLive && entries.includes(name)) {
     const pruned = await pruneLines(path, cutoff, options);
     result.linesRemoved += pruned.linesRemoved;

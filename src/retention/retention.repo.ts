@@ -11,6 +11,8 @@ export interface RetentionRun {
   removed: number;
   oldestKeptAt: string | null;
   message: string | null;
+  /** Items the store kept after the run, where countable; null otherwise. */
+  kept: number | null;
 }
 
 function toRun(row: RetentionRunsTable): RetentionRun {
@@ -23,6 +25,7 @@ function toRun(row: RetentionRunsTable): RetentionRun {
     removed: row.removed,
     oldestKeptAt: row.oldest_kept_at,
     message: row.message,
+    kept: row.kept ?? null,
   };
 }
 
@@ -39,6 +42,7 @@ export async function insertRun(db: Db, id: string, run: RetentionRun): Promise<
       removed: run.removed,
       oldest_kept_at: run.oldestKeptAt,
       message: run.message,
+      kept: run.kept,
     })
     .execute();
 }

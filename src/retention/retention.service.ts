@@ -97,6 +97,7 @@ export async function runJob(
     removed: outcome.removed,
     oldestKeptAt: outcome.oldestKeptAt,
     message: outcome.message?.slice(0, 500) ?? null,
+    kept: outcome.kept ?? null,
   });
   deps.log.info(
     { event: 'retention.job.ran', job: job.name, removed: outcome.removed, dryRun: options.dryRun },

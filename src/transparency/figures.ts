@@ -34,7 +34,7 @@ export interface PromiseFigure {
   limitMs: number | null;
   /** Age of the oldest item kept now in milliseconds, null when it is not measured or none. */
   oldestAgeMs: number | null;
-  /** How many items the store keeps now, null where that is not countable. */
+  /** How many items (files) the store kept after its last deletion run; null where not counted. */
   items: number | null;
   /** Who deletes: treff's own job (`job`), or the daemon/browser/… named in the declaration. */
   deletedBy: 'job' | 'daemon' | 'memory' | 'browser' | 'request' | 'account';

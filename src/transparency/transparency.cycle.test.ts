@@ -64,6 +64,7 @@ for (const dialect of TEST_DIALECTS) {
       await cycle();
       assert.equal((await pageStates(t)).get(WEB_LOGS), 'red');
       const html = await (await new TestClient(t.app).get('/transparenz')).text();
+      assert.match(html, /Aufruf der Website: 10 Tage.*?Gespeicherte Dateien: 1\./);
       assert.match(html, /Ein Element ist älter als die Frist erlaubt/);
       assert.match(html, /data-state="red"/);
 

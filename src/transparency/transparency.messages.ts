@@ -22,7 +22,7 @@ export const transparencyMessages = defineMessages({
     'transparency.oldest.none': 'Gerade ist nichts gespeichert.',
     'transparency.oldest.of': 'Ältestes gespeichertes Element: {age} alt (Frist: {limit}).',
     'transparency.oldest.age': 'Ältestes gespeichertes Element: {age} alt.',
-    'transparency.items': 'Gespeichert: {count}.',
+    'transparency.items': 'Gespeicherte Dateien: {count}.',
     'transparency.deletion.ok': 'Löschung zuletzt am {at}, erfolgreich ({removed} gelöscht).',
     'transparency.deletion.failed': 'Löschung zuletzt am {at}: fehlgeschlagen.',
     'transparency.deletion.never': 'Die Löschung ist noch nie gelaufen.',
@@ -50,6 +50,8 @@ export const transparencyMessages = defineMessages({
     'transparency.doctorNever': 'Die Einstellungen wurden noch nicht geprüft.',
     'transparency.policyLink': 'Datenschutzerklärung',
     'transparency.versionsLink': 'Versionen der Datenschutzerklärung',
+    'transparency.adminLink.page': 'Dieselben Zahlen öffentlich: die Transparenzseite',
+    'transparency.adminLink.json': 'als JSON',
     // --- transp-signed ---
     'disclosures.title': 'Register der Auskunftsersuchen',
     'disclosures.intro':
@@ -132,7 +134,7 @@ export const transparencyMessages = defineMessages({
     'transparency.oldest.none': 'Nothing is stored right now.',
     'transparency.oldest.of': 'Oldest item stored: {age} old (limit: {limit}).',
     'transparency.oldest.age': 'Oldest item stored: {age} old.',
-    'transparency.items': 'Stored: {count}.',
+    'transparency.items': 'Files stored: {count}.',
     'transparency.deletion.ok': 'Last deletion on {at}, successful ({removed} deleted).',
     'transparency.deletion.failed': 'Last deletion on {at}: failed.',
     'transparency.deletion.never': 'The deletion has never run.',
@@ -158,6 +160,8 @@ export const transparencyMessages = defineMessages({
     'transparency.doctorNever': 'The settings have not been checked yet.',
     'transparency.policyLink': 'Privacy policy',
     'transparency.versionsLink': 'Versions of the privacy policy',
+    'transparency.adminLink.page': 'The same figures in public: the transparency page',
+    'transparency.adminLink.json': 'as JSON',
     // --- transp-signed ---
     'disclosures.title': 'Register of disclosure requests',
     'disclosures.intro':

@@ -121,7 +121,7 @@ function figureOf(
         ? deps.clock.now().getTime() - subtractDuration(deps.clock.now(), keep).getTime()
         : null),
     oldestAgeMs: row.oldestAgeMs === null ? null : Math.max(0, row.oldestAgeMs),
-    items: null,
+    items: row.lastRun?.kept ?? null,
     deletedBy: row.keptBy ?? 'job',
     lastDeletion: row.lastRun
       ? {

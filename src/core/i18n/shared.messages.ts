@@ -18,6 +18,7 @@ export const sharedMessages = defineMessages({
     'footer.noCookies':
       'Diese Website setzt keine Cookies, außer nach einer Anmeldung für die Dauer der Sitzung, und lädt nichts von fremden Servern.',
     'footer.privacy': 'Datenschutz',
+    'footer.transparency': 'Transparenz',
 
     'error.title': 'Das hat nicht geklappt',
     'error.notFound.title': 'Nicht gefunden',
@@ -57,6 +58,7 @@ export const sharedMessages = defineMessages({
     'footer.noCookies':
       'This site sets no cookies, except one for the duration of a session after you log in, and loads nothing from other servers.',
     'footer.privacy': 'Privacy',
+    'footer.transparency': 'Transparency',
 
     'error.title': 'That did not work',
     'error.notFound.title': 'Not found',

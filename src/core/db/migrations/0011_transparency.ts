@@ -22,5 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('doctor_runs')
     .column('checked_at')
     .execute();
+  // How many items a store kept after a retention run, where that is countable (files).
+  await db.schema.alterTable('retention_runs').addColumn('kept', 'integer').execute();
   await db.schema.alterTable('policy_versions').addColumn('input', 'text').execute();
 }
