@@ -59,6 +59,8 @@ for (const dialect of TEST_DIALECTS) {
       await admin.login('root', await addUser(t.deps, 'root', ['admin']));
       assert.equal((await admin.get('/admin/disclosures')).status, 403);
       assert.equal((await admin.get('/admin/transparency/declaration')).status, 403);
+      assert.doesNotMatch(await (await admin.get('/')).text(), /href="\/admin\/disclosures"/);
+      assert.match(await (await board.get('/')).text(), /href="\/admin\/disclosures"/);
     });
 
     test('records a request with several kinds asked for, audited by id only', async () => {

@@ -265,6 +265,9 @@ function RegisterPage(props: {
           </tbody>
         </table>
       )}
+      <p>
+        <a href="/admin/transparency/declaration">{t('declaration.title')}</a>
+      </p>
       <h2>{t('disclosures.new')}</h2>
       <p>{t('disclosures.declaredRecipients', { recipients: props.recipients })}</p>
       <DisclosureForm

@@ -46,6 +46,7 @@ export const sharedMessages = defineMessages({
 
     'nav.keys': 'Schlüssel',
     'nav.doctor': 'Doktor',
+    'nav.disclosures': 'Auskunftsersuchen',
   },
   en: {
     'nav.members': 'Members',
@@ -85,5 +86,6 @@ export const sharedMessages = defineMessages({
 
     'nav.keys': 'Keys',
     'nav.doctor': 'Doctor',
+    'nav.disclosures': 'Disclosure requests',
   },
 });
