@@ -11,7 +11,8 @@ import { silentLogger } from '../core/log.ts';
 import { loadSigningKey, loadSigningPublicKey } from '../keys/index.ts';
 import { recordDisclosure } from './disclosures.service.ts';
 import { signDetached } from './pgp.ts';
-import { writeTodaysStatement } from './statement.daily.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startStatementScheduler, writeTodaysStatement } from './statement.daily.ts';
 import {
   canonicalStatementJson,
   sha256Hex,
@@ -90,6 +91,20 @@ for (const dialect of TEST_DIALECTS) {
       const run = await verifyCli();
       assert.equal(run.code, 0, run.err);
       assert.match(run.out, /2 statement\(s\) signed by [0-9A-F]{40}, chain intact/);
+    });
+
+    test("is written by treff serve's scheduler", async () => {
+      const stop = startStatementScheduler(t.deps, { firstDelayMs: 0 });
+      try {
+        for (let tries = 0; tries < 100; tries += 1) {
+          const done = await readFile(`${file('2026-03-01')}.asc`).catch(() => null);
+          if (done) break;
+          await sleep(50);
+        }
+      } finally {
+        stop();
+      }
+      assert.equal((await verifyStatements(t.deps)).statements.length, 1);
     });
 
     test('verify refuses a statement with one changed figure', async () => {
