@@ -130,13 +130,21 @@ export interface RuleStatus {
  * total, and the age of the oldest item still kept against its limit. `over` when that item is
  * older than the period allows (beyond two job intervals of slack), `late` when the job has not
  * run for two intervals, `error` when its last run failed or a check found the store keeps too
- * long, `never` before the first run.
+ * long, `never` before the first run. `totals: false` skips the removed totals (all 0).
  */
 export async function retentionStatus(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  options: { totals?: boolean } = {},
 ): Promise<RuleStatus[]> {
   const compiled = compileRetention(deps.config);
-  const [latest, totals] = await Promise.all([latestRuns(deps.db), removedTotals(deps.db)]);
+  // The totals sum every recorded run; the public transparency page does without them.
+  const [latest, totals] = await Promise.all([
+    latestRuns(
+      deps.db,
+      compiled.jobs.map((job) => job.name),
+    ),
+    options.totals === false ? new Map<string, number>() : removedTotals(deps.db),
+  ]);
   const now = deps.clock.now().getTime();
   const rows: RuleStatus[] = compiled.jobs.map((job) => {
     const lastRun = latest.get(job.name) ?? null;

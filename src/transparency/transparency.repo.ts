@@ -11,6 +11,8 @@ export interface DoctorRunsTable {
   warnings: number;
   /** JSON array of {@link StoredFinding}. */
   findings: string;
+  /** 1 when the doctor ran as root. */
+  by_root: number;
 }
 
 /** A doctor finding as stored: which promise, where, and the verdict. */
@@ -31,6 +33,8 @@ export interface DoctorRun {
   errors: number;
   warnings: number;
   findings: StoredFinding[];
+  /** Whether the doctor ran as root (and so could read every file). */
+  byRoot: boolean;
 }
 
 // The table is this module's own; core/db/schema.ts stays untouched by adding it here.
@@ -49,6 +53,7 @@ export async function insertDoctorRun(db: Db, run: DoctorRun): Promise<void> {
       errors: run.errors,
       warnings: run.warnings,
       findings: JSON.stringify(run.findings),
+      by_root: run.byRoot ? 1 : 0,
     })
     .execute();
 }
@@ -70,6 +75,7 @@ export async function latestDoctorRun(db: Db): Promise<DoctorRun | undefined> {
     errors: row.errors,
     warnings: row.warnings,
     findings: JSON.parse(row.findings) as StoredFinding[],
+    byRoot: row.by_root === 1,
   };
 }
 

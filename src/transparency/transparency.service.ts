@@ -144,7 +144,10 @@ function figureOf(
  * doctor intervals) found the settings behind it not as declared.
  */
 export async function transparencyFigures(deps: Deps4Figures): Promise<TransparencyFigures> {
-  const [rows, stored] = await Promise.all([retentionStatus(deps), latestDoctorRun(deps.db)]);
+  const [rows, stored] = await Promise.all([
+    retentionStatus(deps, { totals: false }),
+    latestDoctorRun(deps.db),
+  ]);
   const now = deps.clock.now().getTime();
   const doctor =
     stored && now - new Date(stored.checkedAt).getTime() <= DOCTOR_STALE_MS ? stored : undefined;
@@ -176,6 +179,7 @@ export async function recordDoctorRun(
   const report = await diagnose(deps.config, { root: options.root ?? '/', now });
   const run: DoctorRun = {
     id: newId(),
+    byRoot: process.getuid?.() === 0,
     checkedAt: now.toISOString(),
     root: report.root,
     errors: report.findings.filter((finding) => finding.severity === 'error').length,
@@ -200,7 +204,8 @@ export async function recordDoctorRun(
 
 /**
  * Schedules the doctor inside `treff serve` every {@link DOCTOR_INTERVAL_MS}, in one instance
- * at a time (advisory lock). Returns a function that stops the timer.
+ * at a time (advisory lock); skipped while a run as root (`treff transparency check` from the
+ * sync) is younger than that interval. Returns a function that stops the timer.
  */
 export function startDoctorScheduler(
   deps: Deps,
@@ -213,6 +218,14 @@ export function startDoctorScheduler(
         intervalMs: DOCTOR_INTERVAL_MS,
         run: async () => {
           await withJobLock(deps.db, deps.dialect, 'transparency-doctor', async () => {
+            // A fresh run as root (the sync's) saw more than this process can: keep it newest.
+            const last = await latestDoctorRun(deps.db);
+            if (
+              last?.byRoot &&
+              process.getuid?.() !== 0 &&
+              deps.clock.now().getTime() - new Date(last.checkedAt).getTime() < DOCTOR_INTERVAL_MS
+            )
+              return;
             await recordDoctorRun(deps, options.root ? { root: options.root } : {});
           });
         },

@@ -16,6 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('errors', 'integer', (c) => c.notNull())
     .addColumn('warnings', 'integer', (c) => c.notNull())
     .addColumn('findings', 'text', (c) => c.notNull())
+    // 1 when run as root (the sync's `treff transparency check`), which sees every file.
+    .addColumn('by_root', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema
     .createIndex('doctor_runs_checked_at')
@@ -24,5 +26,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // How many items a store kept after a retention run, where that is countable (files).
   await db.schema.alterTable('retention_runs').addColumn('kept', 'integer').execute();
+  // The latest real run of a job in one index look-up (the public page asks on every view).
+  await db.schema
+    .createIndex('retention_runs_latest')
+    .on('retention_runs')
+    .columns(['job', 'dry_run', 'started_at'])
+    .execute();
   await db.schema.alterTable('policy_versions').addColumn('input', 'text').execute();
 }
