@@ -25,7 +25,7 @@ import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
 import { doctorRoutes } from './services/index.ts';
-import { transparencyRoutes } from './transparency/index.ts';
+import { disclosureRoutes, statementRoutes, transparencyRoutes } from './transparency/index.ts';
 
 /** Deps plus the means to release them. */
 export interface Runtime extends Deps {
@@ -147,6 +147,8 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', doctorRoutes(deps));
   app.route('/', retentionRoutes(deps));
   app.route('/', transparencyRoutes(deps));
+  app.route('/', statementRoutes(deps));
+  app.route('/', disclosureRoutes(deps));
   // Last: the WKD is dispatched in front of the frame (keys module).
   return mountKeys(app, deps);
 }

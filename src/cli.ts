@@ -42,7 +42,12 @@ import {
   renderAll,
   writeRendered,
 } from './services/index.ts';
-import { registerTransparencyCommands, startDoctorScheduler } from './transparency/index.ts';
+import {
+  registerStatementCommands,
+  registerTransparencyCommands,
+  startDoctorScheduler,
+  startStatementScheduler,
+} from './transparency/index.ts';
 import {
   createAccount,
   deleteAccount,
@@ -184,6 +189,8 @@ async function startServer(
   const stopScheduler = startRetentionScheduler(runtime);
   // The doctor's verdicts for the transparency page, stored so a page view never runs it.
   const stopDoctor = startDoctorScheduler(runtime);
+  // The daily signed statement of the transparency figures.
+  const stopStatement = startStatementScheduler(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
@@ -192,6 +199,7 @@ async function startServer(
       void intake?.close();
       stopScheduler();
       stopDoctor();
+      stopStatement();
       internal.close();
       server.close(() => {
         resolveStopped();
@@ -625,15 +633,20 @@ function registerRetentionCommands(program: Command, io: CliIO): void {
       });
     });
 
-  registerTransparencyCommands(program.command('transparency'), {
-    out: (text) => {
+  const transparencyContext = {
+    out: (text: string) => {
       io.out(text);
     },
-    withRuntime: (flag, run) => withRuntime(io, flag, run),
-    fail: (message) => {
+    withRuntime: (flag: string | undefined, run: (deps: Runtime) => Promise<void>) =>
+      withRuntime(io, flag, run),
+    fail: (message: string): never => {
       throw new CliFailure(message);
     },
-  });
+  };
+  registerStatementCommands(
+    registerTransparencyCommands(program.command('transparency'), transparencyContext),
+    transparencyContext,
+  );
 
   registerBackupCommands(program, {
     out: (text) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Deps } from '../core/deps.ts';
 import { listPublishedKeys, publishedStamp } from './keys.repo.ts';
 import { ownerCheck } from './owners.ts';
-import { loadSubmissionPublicKey } from './submission-key.ts';
+import { loadSigningPublicKey, loadSubmissionPublicKey } from './submission-key.ts';
 import { keyHeaders } from './wkd.routes.ts';
 import { wkdHashOfAddress } from './zbase32.ts';
 
@@ -73,6 +73,9 @@ async function build(
   }
   const submission = await loadSubmissionPublicKey(deps);
   if (submission) map.set(wkdHashOfAddress(submission.address), entryOf(submission.binary, null));
+  // The club's signing key, so anyone can check the transparency statements (issue 13).
+  const signing = await loadSigningPublicKey(deps);
+  if (signing) map.set(wkdHashOfAddress(signing.address), entryOf(signing.binary, null));
   return { map, stamp };
 }
 

@@ -10,7 +10,14 @@ export { startIntake, startMailIntake, type Intake, type IntakeOptions } from '.
 export { receiveWksMail, type WksOutcome } from './wks.ts';
 export { rawMailerFor, type RawMailer } from './wks.mime.ts';
 export { checkLiveWkd, type WkdCheck } from './selftest.ts';
-export { loadSubmissionKey, loadSubmissionPublicKey, submissionAddress } from './submission-key.ts';
+export {
+  loadSigningKey,
+  loadSigningPublicKey,
+  loadSubmissionKey,
+  loadSubmissionPublicKey,
+  signingAddress,
+  submissionAddress,
+} from './submission-key.ts';
 export { KEY_ERROR_CODES, KeyError, type KeyErrorCode } from './key-policy.ts';
 export {
   keysOfMember,

@@ -14,6 +14,9 @@ import { normaliseAddress } from './zbase32.ts';
  * provider "MUST publish a key capable of signing and encryption for the submission-address");
  * treff signs its confirmation requests with it.
  *
+ * The club's signing key for the transparency statements is made and kept the same way, in
+ * `DATA_DIR/transparency/`, and published in the WKD under the declared signing address.
+ *
  * Kept in `DATA_DIR/wks/`: `ADDRESS.key` (armored secret key, mode 0600, encrypted with a
  * passphrase derived from the installation secret, so a copied key file alone is useless) and
  * `ADDRESS.pub` (the minimised public key that the WKD serves). Created on first use; a new
@@ -35,13 +38,33 @@ export interface SubmissionKeyPair extends SubmissionPublicKey {
 
 type KeyDeps = Pick<Deps, 'config' | 'clock' | 'secret'>;
 
-function paths(deps: KeyDeps, address: string): { dir: string; secret: string; public: string } {
-  const dir = join(deps.config.paths.dataDir, 'wks');
-  return { dir, secret: join(dir, `${address}.key`), public: join(dir, `${address}.pub`) };
+/** Where one of treff's own keys lives and what derives its passphrase. */
+interface OwnKey {
+  address: string;
+  /** Folder under the data dir. */
+  folder: string;
+  /** Domain separation of the passphrase derived from the installation secret. */
+  label: string;
 }
 
-function passphrase(secret: Buffer): string {
-  return createHmac('sha256', secret).update('treff-wks-submission-key').digest('base64url');
+const submissionKey = (address: string): OwnKey => ({
+  address,
+  folder: 'wks',
+  label: 'treff-wks-submission-key',
+});
+const signingKey = (address: string): OwnKey => ({
+  address,
+  folder: 'transparency',
+  label: 'treff-transparency-signing-key',
+});
+
+function paths(deps: KeyDeps, own: OwnKey): { dir: string; secret: string; public: string } {
+  const dir = join(deps.config.paths.dataDir, own.folder);
+  return { dir, secret: join(dir, `${own.address}.key`), public: join(dir, `${own.address}.pub`) };
+}
+
+function passphrase(secret: Buffer, own: OwnKey): string {
+  return createHmac('sha256', secret).update(own.label).digest('base64url');
 }
 
 /** Creates `path` with `data` unless it exists; never replaces (a concurrent creator wins). */
@@ -74,8 +97,8 @@ export function submissionAddress(config: Deps['config']): string | null {
  * key, which GnuPG 2.2 reads, on first use). Idempotent and safe against a concurrent call from
  * another process: the first file written wins.
  */
-async function ensureKeyPair(deps: KeyDeps, address: string): Promise<void> {
-  const files = paths(deps, address);
+async function ensureKeyPair(deps: KeyDeps, own: OwnKey): Promise<void> {
+  const files = paths(deps, own);
   try {
     await readFile(files.secret);
     return;
@@ -87,8 +110,8 @@ async function ensureKeyPair(deps: KeyDeps, address: string): Promise<void> {
   const { privateKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
-    userIDs: [{ email: address }],
-    passphrase: passphrase(deps.secret),
+    userIDs: [{ email: own.address }],
+    passphrase: passphrase(deps.secret, own),
     date: deps.clock.now(),
     format: 'object',
   });
@@ -101,41 +124,73 @@ async function ensureKeyPair(deps: KeyDeps, address: string): Promise<void> {
  */
 export async function loadSubmissionPublicKey(deps: KeyDeps): Promise<SubmissionPublicKey | null> {
   const address = submissionAddress(deps.config);
-  if (!address) return null;
-  const files = paths(deps, address);
-  try {
-    const binary = new Uint8Array(await readFile(files.public));
-    const openpgp = await loadOpenPgp();
-    const key = await openpgp.readKey({ binaryKey: binary });
-    return { address, binary, fingerprint: key.getFingerprint().toUpperCase() };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const pair = await loadSubmissionKey(deps);
-  if (!pair) return null;
-  // Only treff reads it (and serves it over the WKD): private like everything in the data dir.
-  await createExclusive(files.public, pair.binary, PRIVATE_FILE_MODE);
-  return { address, binary: pair.binary, fingerprint: pair.fingerprint };
+  return address ? loadOwnPublicKey(deps, submissionKey(address)) : null;
 }
 
 /** The unlocked key pair of the submission address, or null when WKS is off. */
 export async function loadSubmissionKey(deps: KeyDeps): Promise<SubmissionKeyPair | null> {
   const address = submissionAddress(deps.config);
-  if (!address) return null;
-  await ensureKeyPair(deps, address);
+  return address ? loadOwnKey(deps, submissionKey(address)) : null;
+}
+
+/** The declared signing address of the transparency statements, lower-cased, or null. */
+export function signingAddress(config: Deps['config']): string | null {
+  const address = config.transparency?.signingAddress;
+  return address ? normaliseAddress(address) : null;
+}
+
+/**
+ * The public key of the club's signing address (`transparency.signingAddress`), minimised for
+ * the WKD, or null when none is declared. Generates the key pair (kept in
+ * `DATA_DIR/transparency/` like the submission key in `wks/`) on first use.
+ */
+export async function loadSigningPublicKey(deps: KeyDeps): Promise<SubmissionPublicKey | null> {
+  const address = signingAddress(deps.config);
+  return address ? loadOwnPublicKey(deps, signingKey(address)) : null;
+}
+
+/** The unlocked key pair of the club's signing address, or null when none is declared. */
+export async function loadSigningKey(deps: KeyDeps): Promise<SubmissionKeyPair | null> {
+  const address = signingAddress(deps.config);
+  return address ? loadOwnKey(deps, signingKey(address)) : null;
+}
+
+async function loadOwnPublicKey(deps: KeyDeps, own: OwnKey): Promise<SubmissionPublicKey> {
+  const files = paths(deps, own);
+  try {
+    const binary = new Uint8Array(await readFile(files.public));
+    const openpgp = await loadOpenPgp();
+    const key = await openpgp.readKey({ binaryKey: binary });
+    return { address: own.address, binary, fingerprint: key.getFingerprint().toUpperCase() };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const pair = await loadOwnKey(deps, own);
+  // Only treff reads it (and serves it over the WKD): private like everything in the data dir.
+  await createExclusive(files.public, pair.binary, PRIVATE_FILE_MODE);
+  return { address: own.address, binary: pair.binary, fingerprint: pair.fingerprint };
+}
+
+async function loadOwnKey(deps: KeyDeps, own: OwnKey): Promise<SubmissionKeyPair> {
+  await ensureKeyPair(deps, own);
   const openpgp = await loadOpenPgp();
   const locked = await openpgp.readPrivateKey({
-    armoredKey: await readFile(paths(deps, address).secret, 'utf8'),
+    armoredKey: await readFile(paths(deps, own).secret, 'utf8'),
   });
   const privateKey = await openpgp.decryptKey({
     privateKey: locked,
-    passphrase: passphrase(deps.secret),
+    passphrase: passphrase(deps.secret, own),
   });
   // The creation time is the reference: the key is valid from then on, whatever the clock says.
   const checked = await minimiseForAddress(
     privateKey.toPublic(),
-    address,
+    own.address,
     new Date(Math.max(privateKey.getCreationTime().getTime(), deps.clock.now().getTime())),
   );
-  return { address, binary: checked.binary, fingerprint: checked.fingerprint, privateKey };
+  return {
+    address: own.address,
+    binary: checked.binary,
+    fingerprint: checked.fingerprint,
+    privateKey,
+  };
 }

@@ -1,5 +1,5 @@
 import type { Activity } from '../core/config/schema.ts';
-import type { LegalBasis, Recipient } from '../core/config/vocabulary.ts';
+import type { DisclosureRecipient, LegalBasis, Recipient } from '../core/config/vocabulary.ts';
 import { formatDate, type Lang } from '../core/i18n/index.ts';
 import {
   paragraph,
@@ -28,6 +28,18 @@ type Service = Activity['service'];
 
 /** Recipients outside the club that receive data only because a law requires it. */
 const LEGAL_RECIPIENTS = ['taxAuthority', 'lawEnforcement'] as const satisfies Recipient[];
+
+/**
+ * The authorities a legal disclosure may go to: the declared `transparency.disclosureRecipients`
+ * when there are any (the disclosure register enforces the same list), else the legal
+ * recipients the activities name.
+ */
+function disclosureRecipients(input: PolicyInput): readonly DisclosureRecipient[] {
+  if (input.transparency) return input.transparency.disclosureRecipients;
+  return LEGAL_RECIPIENTS.filter((recipient) =>
+    input.activities.some((activity) => activity.recipients.includes(recipient)),
+  );
+}
 
 /** A mailto link showing the address. */
 export function mailLink(address: string): Inline {
@@ -140,9 +152,7 @@ function overviewSection(input: PolicyInput, w: Wording): Section {
   if (input.activities.some((activity) => activity.data.includes('passwordHash'))) {
     points.push([p.text('overview.passwords')]);
   }
-  const legal = LEGAL_RECIPIENTS.filter((recipient) =>
-    input.activities.some((activity) => activity.recipients.includes(recipient)),
-  );
+  const legal = disclosureRecipients(input);
   points.push([
     legal.length > 0
       ? p.text('overview.disclosure', {

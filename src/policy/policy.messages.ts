@@ -87,6 +87,8 @@ export const policyMessages = defineMessages({
     'data.sessions': 'Sitzungen nach der Anmeldung',
     'data.auditEvents': 'Änderungsprotokoll (nur Ereignisse, keine Inhalte)',
     'data.mailContents': 'Inhalt von E-Mails, die treff versendet oder empfängt',
+    'data.disclosureRequests':
+      'Ersuchen von Behörden (Eingang, Art der Behörde, genannte Rechtsgrundlage, verlangte und herausgegebene Datenarten, Benachrichtigung)',
 
     'policy.versions.title': 'Versionen der Datenschutzerklärung',
     'policy.versions.intro':
@@ -178,6 +180,8 @@ export const policyMessages = defineMessages({
     'data.sessions': 'sessions after login',
     'data.auditEvents': 'change log (events only, no contents)',
     'data.mailContents': 'contents of mail that treff sends or receives',
+    'data.disclosureRequests':
+      'requests from authorities (date received, kind of authority, legal basis cited, kinds of data asked for and handed over, notification)',
 
     'policy.versions.title': 'Versions of the privacy policy',
     'policy.versions.intro':

@@ -102,8 +102,10 @@ const REFERENCE_FACTS: Fact[] = [
     patterns: [/Unsere Website setzt keine Cookies/, /Tracking/],
   },
   {
-    fact: 'data is passed on only under a legal obligation, e.g. to tax authorities',
-    patterns: [/Wenn ein Gesetz uns dazu verpflichtet, übermitteln wir Daten an Finanzbehörden/],
+    fact: 'data is passed on only under a legal obligation, e.g. to law enforcement or tax authorities',
+    patterns: [
+      /Wenn ein Gesetz uns dazu verpflichtet, übermitteln wir Daten an Strafverfolgungsbehörden und Finanzbehörden\./,
+    ],
   },
   {
     fact: 'passwords are stored only as hashes, never in plain text',
@@ -489,6 +491,56 @@ describe('text from the declaration', () => {
     const html = renderPolicy(tricky, 'de', 'html', DATE);
     assert.ok(html.includes('1. *fett* [x](http://evil.example) &lt;script&gt;|'));
     assert.doesNotMatch(html, /<script/);
+  });
+});
+
+describe('the recipients of a legal disclosure', () => {
+  const disclosure = (input: Config, lang: 'de' | 'en') => {
+    const text = markdownText(renderPolicy(input, lang, 'md', DATE));
+    const pattern =
+      lang === 'de'
+        ? /Wenn ein Gesetz uns dazu verpflichtet, übermitteln wir Daten an ([^.]+)\./
+        : /where a law obliges us, we transmit data to ([^.]+)\./;
+    return pattern.exec(text)?.[1];
+  };
+
+  test('are law-enforcement and tax authorities only, as declared, in German and English', () => {
+    assert.deepEqual(config.transparency?.disclosureRecipients, ['lawEnforcement', 'taxAuthority']);
+    assert.equal(disclosure(config, 'de'), 'Strafverfolgungsbehörden und Finanzbehörden');
+    assert.equal(disclosure(config, 'en'), 'law enforcement authorities and tax authorities');
+  });
+
+  test('come from the declaration, not from a fixed list', () => {
+    const only = (recipients: ('lawEnforcement' | 'taxAuthority' | 'court')[]): Config => ({
+      ...config,
+      transparency: {
+        signingAddress: 'transparency@chaostreff-osnabrueck.de',
+        boardKeys: [],
+        disclosureRecipients: recipients,
+      },
+    });
+    assert.equal(disclosure(only(['taxAuthority']), 'de'), 'Finanzbehörden');
+    assert.equal(disclosure(only(['taxAuthority']), 'en'), 'tax authorities');
+    assert.equal(
+      disclosure(only(['court', 'lawEnforcement']), 'en'),
+      'courts and law enforcement authorities',
+    );
+  });
+
+  test('are refused in an activity when the declaration leaves them out', async () => {
+    const yaml = (await readFile(EXAMPLE_CONFIG, 'utf8')).replace(
+      'disclosureRecipients: [lawEnforcement, taxAuthority]',
+      'disclosureRecipients: [lawEnforcement]',
+    );
+    assert.throws(
+      () => parseConfig(yaml, EXAMPLE_CONFIG),
+      (error: { issues?: { path: string; message: string }[] }) =>
+        error.issues?.some(
+          (issue) =>
+            /^activities\.\d+\.recipients\.2$/.test(issue.path) &&
+            issue.message === '"taxAuthority" is not in transparency.disclosureRecipients',
+        ) === true,
+    );
   });
 });
 

@@ -131,6 +131,7 @@ export const de = {
 
   'legalRecipient.taxAuthority': 'Finanzbehörden',
   'legalRecipient.lawEnforcement': 'Strafverfolgungsbehörden',
+  'legalRecipient.court': 'Gerichte',
 
   'website.log':
     'Wenn Sie unsere Website {domain} aufrufen, schreibt der Webserver nur diese Angaben in sein Protokoll: {fields}.',

@@ -125,6 +125,7 @@ export const en: Record<PolicyTextKey, string> = {
 
   'legalRecipient.taxAuthority': 'tax authorities',
   'legalRecipient.lawEnforcement': 'law enforcement authorities',
+  'legalRecipient.court': 'courts',
 
   'website.log':
     'When you visit our website {domain}, the web server writes only these details into its log: {fields}.',

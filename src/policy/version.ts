@@ -11,6 +11,9 @@ export interface PolicyInput {
   readonly members: Pick<TreffConfigParsed['members'], 'numberLabel'>;
   readonly services: TreffConfigParsed['services'];
   readonly activities: TreffConfigParsed['activities'];
+  /** Only the disclosure recipients: the signing address and board keys do not change the text. */
+  readonly transparency?:
+    Pick<NonNullable<TreffConfigParsed['transparency']>, 'disclosureRecipients'> | undefined;
 }
 
 /** Narrows a config to exactly the {@link PolicyInput} fields (drops paths and the rest). */
@@ -20,6 +23,9 @@ export function policyInput(config: PolicyInput): PolicyInput {
     members: { numberLabel: config.members.numberLabel },
     services: config.services,
     activities: config.activities,
+    ...(config.transparency
+      ? { transparency: { disclosureRecipients: config.transparency.disclosureRecipients } }
+      : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import {
   type ErasableField,
 } from '../members/index.ts';
 import { removeStaleKeys, staleKeysRemoved } from '../keys/index.ts';
+import { purgeDisclosures } from '../transparency/index.ts';
 import { sweepDirectory } from './directory.ts';
 import { sweepLog, type PruneHooks } from './filelog.ts';
 import { journaldKeepsWithin, oldestJournalEntry, readJournaldConfig } from './journald.ts';
@@ -225,6 +226,18 @@ function compileLogins(
   return `no retention job knows ${data.join(', ')} in the table ${table}`;
 }
 
+/** The register of disclosures: requests go the declared period after they were received. */
+function compileDisclosures({ rule, name, period }: RuleSite): JobBody | string {
+  if (rule.from !== 'created') return 'the register of disclosures counts from created';
+  return deleteJob(name, async (context) => {
+    const cutoff = subtractDuration(context.deps.clock.now(), period).toISOString().slice(0, 10);
+    const result = await purgeDisclosures(context.deps, context.actor, cutoff, {
+      dryRun: context.dryRun,
+    });
+    return { removed: result.removed, oldestKeptAt: result.oldestKept };
+  });
+}
+
 /** Member accounts: disabled when the membership ends, deleted after the declared period. */
 function compileAccounts({ rule, name }: RuleSite): JobBody | string {
   if (rule.from !== 'membership.ended')
@@ -254,6 +267,8 @@ function compileDatabase(
       return compileLogins(site, store.table);
     case 'accounts':
       return compileAccounts(site);
+    case 'disclosures':
+      return compileDisclosures(site);
     default:
       return `treff has no retention job for the table ${store.table}`;
   }

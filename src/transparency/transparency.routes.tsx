@@ -8,6 +8,10 @@ import { translator, type Lang } from '../core/i18n/index.ts';
 import { POLICY_PATHS, POLICY_VERSIONS_PATHS } from '../policy/index.ts';
 import { transparencyFigures } from './transparency.service.ts';
 import { TransparencyPage } from './transparency.views.tsx';
+import { currentDeclaration } from './declaration.service.ts';
+import { DeclarationView } from './disclosures.routes.tsx';
+import { disclosureCounts } from './disclosures.service.ts';
+import { DisclosureFigures, latestStatement } from './statement.routes.tsx';
 
 /** Where the transparency page is published in each language; German is authoritative. */
 export const TRANSPARENCY_PATHS: Readonly<Record<Lang, string>> = {
@@ -42,7 +46,18 @@ export function transparencyRoutes(
         timeZone={timeZone}
         policyPath={POLICY_PATHS[lang]}
         versionsPath={POLICY_VERSIONS_PATHS[lang]}
-      />,
+      >
+        <DisclosureFigures
+          page={page}
+          counts={await disclosureCounts(deps)}
+          statement={await latestStatement(deps)}
+        />
+        <DeclarationView
+          page={page}
+          declaration={await currentDeclaration(deps)}
+          timeZone={timeZone}
+        />
+      </TransparencyPage>,
     );
   };
   app.get(TRANSPARENCY_PATHS.de, show('de'));

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { formatDateTime, type Lang } from '../core/i18n/index.ts';
 import { Layout, type PageContext } from '../core/http/layout.tsx';
 import type { PromiseFigure, TransparencyFigures } from './figures.ts';
@@ -119,6 +120,8 @@ export function TransparencyPage(props: {
   timeZone: string;
   policyPath: string;
   versionsPath: string;
+  /** More sections: the register's counts, the signed statement, the board's declaration. */
+  children?: Child;
 }) {
   const { page, figures, timeZone } = props;
   const { t, lang } = page;
@@ -149,6 +152,7 @@ export function TransparencyPage(props: {
             })
           : t('transparency.doctorNever')}
       </p>
+      {props.children}
       <p>
         <a href={props.policyPath}>{t('transparency.policyLink')}</a> ·{' '}
         <a href={props.versionsPath}>{t('transparency.versionsLink')}</a>

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addDuration, parseDuration, type Duration } from '../duration.ts';
 import {
   DATA_CATEGORIES,
+  DISCLOSURE_RECIPIENTS,
   LEGAL_BASES,
   RECIPIENTS,
   REGISTRY_CATEGORIES,
@@ -302,6 +303,33 @@ const Backup = z.strictObject({
   ),
 });
 
+const Fingerprint = z
+  .string()
+  .transform((value) => value.replace(/\s+/g, '').toUpperCase())
+  .pipe(
+    z.string().regex(/^([0-9A-F]{40}|[0-9A-F]{64})$/, {
+      error: 'expected a fingerprint of 40 or 64 hex digits',
+    }),
+  );
+
+const Transparency = z.strictObject({
+  signingAddress: Email.describe(
+    "The club address of treff's signing key (e.g. transparency@DOMAIN); its public key is published in the club's WKD and signs the daily statements.",
+  ),
+  disclosureRecipients: z
+    .array(z.enum(DISCLOSURE_RECIPIENTS))
+    .min(1)
+    .describe(
+      'The only authorities a legal disclosure may go to; the privacy policy names them and the disclosure register refuses others.',
+    ),
+  boardKeys: z
+    .array(Fingerprint)
+    .default([])
+    .describe(
+      "Fingerprints of the board's OpenPGP keys whose offline-signed declarations treff publishes.",
+    ),
+});
+
 const Services = z.strictObject({
   website: Website.optional(),
   jitsi: Jitsi.optional(),
@@ -475,6 +503,7 @@ export const TreffConfig = z
     backup: Backup.optional().describe(
       'Encrypted backups of the database (`treff backup`, `treff restore`).',
     ),
+    transparency: Transparency.optional(),
     activities: z.array(Activity).min(1),
   })
   .superRefine((config, context) => {
@@ -504,6 +533,7 @@ export const TreffConfig = z
     checkServicesAgainstActivities(config, context);
     checkWebAgainstPromises(config, context);
     checkBackupAgainstActivities(config, context);
+    checkTransparency(config, context);
     // Store only what is declared: the registry may hold only declared fields, so the
     // declaration must list every field the registry has (design.md §1.2).
     const registryIndex = config.activities.findIndex(
@@ -536,6 +566,44 @@ export const TreffConfig = z
 export type TreffConfigInput = z.input<typeof TreffConfig>;
 /** The declaration after validation and defaults, paths still as written. */
 export type TreffConfigParsed = z.output<typeof TreffConfig>;
+
+/**
+ * The signing key is published in the club's own WKD, which serves only its domain; and an
+ * activity may not name a legal recipient that the declared disclosure recipients leave out,
+ * or the policy would contradict itself.
+ */
+function checkTransparency(config: TreffConfigParsed, context: z.RefinementCtx): void {
+  const { transparency, services } = config;
+  if (!transparency) return;
+  const domain = services.wkd?.domain;
+  if (!domain) {
+    context.addIssue({
+      code: 'custom',
+      path: ['transparency', 'signingAddress'],
+      message: 'needs services.wkd: the signing key is published in the club WKD',
+    });
+  } else if (!transparency.signingAddress.toLowerCase().endsWith(`@${domain}`)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['transparency', 'signingAddress'],
+      message: `must be an address at ${domain} (the WKD domain)`,
+    });
+  }
+  const allowed = new Set<string>(transparency.disclosureRecipients);
+  config.activities.forEach((activity, index) => {
+    activity.recipients.forEach((recipient, position) => {
+      if (
+        (DISCLOSURE_RECIPIENTS as readonly string[]).includes(recipient) &&
+        !allowed.has(recipient)
+      )
+        context.addIssue({
+          code: 'custom',
+          path: ['activities', index, 'recipients', position],
+          message: `"${recipient}" is not in transparency.disclosureRecipients`,
+        });
+    });
+  });
+}
 
 function isTimeZone(value: string): boolean {
   try {

@@ -64,6 +64,8 @@ export const DATA_CATEGORIES = [
   'loginLinks',
   'sessions',
   'auditEvents',
+  // transparency
+  'disclosureRequests',
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
@@ -107,6 +109,13 @@ export const RECIPIENTS = [
   'mailRecipients',
 ] as const;
 export type Recipient = (typeof RECIPIENTS)[number];
+
+/**
+ * The authorities a legal disclosure may go to (`transparency.disclosureRecipients`): the
+ * policy names exactly these, and the disclosure register refuses a hand-over to any other.
+ */
+export const DISCLOSURE_RECIPIENTS = ['lawEnforcement', 'taxAuthority', 'court'] as const;
+export type DisclosureRecipient = (typeof DISCLOSURE_RECIPIENTS)[number];
 
 /** Events from which a retention period is counted. */
 export const RETENTION_EVENTS = [

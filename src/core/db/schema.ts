@@ -220,6 +220,30 @@ export interface MailCountsTable {
   count: number;
 }
 
+/** One request from an authority in the register of disclosures (migration 0012). */
+export interface DisclosuresTable {
+  id: string;
+  /** `YYYY-MM-DD`. */
+  received_on: string;
+  /** lawEnforcement | taxAuthority | court | other. */
+  authority_kind: string;
+  /** The law the request cited, e.g. "§ 100j StPO". */
+  legal_basis: string;
+  /** JSON array of request kinds (subscriberData, trafficData, content, other). */
+  requested: string;
+  formally_correct: number;
+  /** pending | disclosed | noDataHeld | refused. */
+  outcome: string;
+  /** JSON array of the data categories handed over (never the data). */
+  handed_over: string;
+  answered_on: string | null;
+  subject_informed_on: string | null;
+  /** Why the person concerned was not told (legalBar, pending, notIdentifiable, other). */
+  not_informed_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -238,4 +262,5 @@ export interface DB {
   retention_runs: RetentionRunsTable;
   wkd_keys: WkdKeysTable;
   mail_counts: MailCountsTable;
+  disclosures: DisclosuresTable;
 }

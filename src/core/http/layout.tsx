@@ -120,6 +120,11 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
                   <a href="/admin/contributions">{t('nav.contributions')}</a>
                 </li>
               )}
+              {hasRole(session, 'board') && (
+                <li>
+                  <a href="/admin/disclosures">{t('nav.disclosures')}</a>
+                </li>
+              )}
               {hasRole(session, 'admin') && (
                 <li>
                   <a href="/admin/accounts">{t('nav.accounts')}</a>

@@ -51,6 +51,7 @@ export const sharedMessages = defineMessages({
 
     'nav.keys': 'Schlüssel',
     'nav.doctor': 'Doktor',
+    'nav.disclosures': 'Auskunftsersuchen',
   },
   en: {
     'nav.members': 'Members',
@@ -95,5 +96,6 @@ export const sharedMessages = defineMessages({
 
     'nav.keys': 'Keys',
     'nav.doctor': 'Doctor',
+    'nav.disclosures': 'Disclosure requests',
   },
 });

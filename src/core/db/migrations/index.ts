@@ -6,6 +6,7 @@ import * as m0004 from './0004_retention.ts';
 import * as m0005 from './0005_keys.ts';
 import * as m0008 from './0008_mail_counts.ts';
 import * as m0011 from './0011_transparency.ts';
+import * as m0012 from './0012_disclosures.ts';
 
 /**
  * Every migration, in order. An explicit list (not a folder scan) so that the same set runs under
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_keys': m0005,
   '0008_mail_counts': m0008,
   '0011_transparency': m0011,
+  '0012_disclosures': m0012,
 };
