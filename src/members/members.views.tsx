@@ -47,6 +47,136 @@ function StatusBadge(props: { member: Member; today: string; page: PageContext }
   return <span class="badge">{t('members.status.active')}</span>;
 }
 
+/** The links to a new member and the CSV import (board) and to the CSV export of the filter. */
+function MemberListLinks(props: { page: PageContext; status: MemberStatusFilter }) {
+  const { page } = props;
+  const { t } = page;
+  const canEdit = hasRole(page.session, 'board');
+  return (
+    <p>
+      {canEdit && <a href="/admin/members/new">{t('members.new')}</a>}
+      {canEdit && ' · '}
+      {canEdit && <a href="/admin/members/import">{t('members.import')}</a>}
+      {canEdit && ' · '}
+      <a
+        href={`/admin/members/export.csv?status=${props.status === 'restricted' ? 'all' : props.status}`}
+      >
+        {t('members.export')}
+      </a>
+    </p>
+  );
+}
+
+/** Search field and status filter; only the treasurer may filter for restricted members. */
+function MemberSearchForm(props: {
+  page: PageContext;
+  search: string;
+  status: MemberStatusFilter;
+}) {
+  const { page } = props;
+  const { t } = page;
+  const canSeeRestricted = hasRole(page.session, 'treasurer');
+  const statuses: MemberStatusFilter[] = canSeeRestricted
+    ? ['active', 'left', 'all', 'restricted']
+    : ['active', 'left', 'all'];
+  return (
+    <form method="get" action="/admin/members" role="search">
+      <fieldset role="group">
+        <input
+          name="q"
+          type="search"
+          value={props.search}
+          placeholder={t('members.searchPlaceholder')}
+          aria-label={t('members.search')}
+        />
+        <select name="status" aria-label={t('members.filter')}>
+          {statuses.map((status) => (
+            <option value={status} selected={status === props.status}>
+              {t(`members.filter.${status}`)}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{t('members.search')}</button>
+      </fieldset>
+    </form>
+  );
+}
+
+/** One row per member: number, name, city, joined, status and balance. */
+function MemberTable(props: {
+  page: PageContext;
+  labels: RegistryLabels;
+  members: Member[];
+  balances: Map<string, { balanceCents: number; hasFee: boolean }>;
+  today: string;
+}) {
+  const { page, labels } = props;
+  const { t } = page;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>{labels.numberLabel}</th>
+          <th>{t('members.name')}</th>
+          <th>{t('field.city')}</th>
+          <th>{t('field.joinedOn')}</th>
+          <th>{t('members.status')}</th>
+          <th>{t('contributions.balance')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.members.map((member) => {
+          const balance = props.balances.get(member.id);
+          return (
+            <tr>
+              <td>{member.memberNumber}</td>
+              <td>
+                <a href={`/admin/members/${member.id}`}>
+                  {member.lastName}, {member.firstName}
+                </a>
+              </td>
+              <td>{member.city ?? ''}</td>
+              <td>{formatDate(member.joinedOn, page.lang)}</td>
+              <td>
+                <StatusBadge member={member} today={props.today} page={page} />
+              </td>
+              <td>
+                {balance?.hasFee || balance?.balanceCents ? (
+                  <Money cents={balance.balanceCents} currency={labels.currency} page={page} />
+                ) : (
+                  '–'
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** Previous and next links that keep the search and the filter. */
+function MemberPager(props: {
+  page: PageContext;
+  search: string;
+  status: MemberStatusFilter;
+  pageNumber: number;
+  pages: number;
+}) {
+  const { t } = props.page;
+  const link = (pageNumber: number) =>
+    `/admin/members?${new URLSearchParams({ q: props.search, status: props.status, page: String(pageNumber) }).toString()}`;
+  return (
+    <nav class="pager" aria-label={t('members.pages')}>
+      {props.pageNumber > 1 && <a href={link(props.pageNumber - 1)}>{t('members.previous')}</a>}
+      <span>{t('members.pageOf', { page: props.pageNumber, pages: props.pages })}</span>
+      {props.pageNumber < props.pages && (
+        <a href={link(props.pageNumber + 1)}>{t('members.next')}</a>
+      )}
+    </nav>
+  );
+}
+
 /** The member list with search, status filter and paging. */
 export function MemberListPage(props: {
   page: PageContext;
@@ -62,93 +192,26 @@ export function MemberListPage(props: {
 }) {
   const { page, labels } = props;
   const { t } = page;
-  const canEdit = hasRole(page.session, 'board');
-  const canSeeRestricted = hasRole(page.session, 'treasurer');
-  const link = (pageNumber: number) =>
-    `/admin/members?${new URLSearchParams({ q: props.search, status: props.status, page: String(pageNumber) }).toString()}`;
-  const statuses: MemberStatusFilter[] = canSeeRestricted
-    ? ['active', 'left', 'all', 'restricted']
-    : ['active', 'left', 'all'];
   return (
     <Layout page={page} title={t('members.title')}>
       <h1>{t('members.title')}</h1>
-      <p>
-        {canEdit && <a href="/admin/members/new">{t('members.new')}</a>}
-        {canEdit && ' · '}
-        {canEdit && <a href="/admin/members/import">{t('members.import')}</a>}
-        {canEdit && ' · '}
-        <a
-          href={`/admin/members/export.csv?status=${props.status === 'restricted' ? 'all' : props.status}`}
-        >
-          {t('members.export')}
-        </a>
-      </p>
-      <form method="get" action="/admin/members" role="search">
-        <fieldset role="group">
-          <input
-            name="q"
-            type="search"
-            value={props.search}
-            placeholder={t('members.searchPlaceholder')}
-            aria-label={t('members.search')}
-          />
-          <select name="status" aria-label={t('members.filter')}>
-            {statuses.map((status) => (
-              <option value={status} selected={status === props.status}>
-                {t(`members.filter.${status}`)}
-              </option>
-            ))}
-          </select>
-          <button type="submit">{t('members.search')}</button>
-        </fieldset>
-      </form>
+      <MemberListLinks page={page} status={props.status} />
+      <MemberSearchForm page={page} search={props.search} status={props.status} />
       <p class="muted">{t('members.count', { count: props.total })}</p>
-      <table>
-        <thead>
-          <tr>
-            <th>{labels.numberLabel}</th>
-            <th>{t('members.name')}</th>
-            <th>{t('field.city')}</th>
-            <th>{t('field.joinedOn')}</th>
-            <th>{t('members.status')}</th>
-            <th>{t('contributions.balance')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.members.map((member) => {
-            const balance = props.balances.get(member.id);
-            return (
-              <tr>
-                <td>{member.memberNumber}</td>
-                <td>
-                  <a href={`/admin/members/${member.id}`}>
-                    {member.lastName}, {member.firstName}
-                  </a>
-                </td>
-                <td>{member.city ?? ''}</td>
-                <td>{formatDate(member.joinedOn, page.lang)}</td>
-                <td>
-                  <StatusBadge member={member} today={props.today} page={page} />
-                </td>
-                <td>
-                  {balance?.hasFee || balance?.balanceCents ? (
-                    <Money cents={balance.balanceCents} currency={labels.currency} page={page} />
-                  ) : (
-                    '–'
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <nav class="pager" aria-label={t('members.pages')}>
-        {props.pageNumber > 1 && <a href={link(props.pageNumber - 1)}>{t('members.previous')}</a>}
-        <span>{t('members.pageOf', { page: props.pageNumber, pages: props.pages })}</span>
-        {props.pageNumber < props.pages && (
-          <a href={link(props.pageNumber + 1)}>{t('members.next')}</a>
-        )}
-      </nav>
+      <MemberTable
+        page={page}
+        labels={labels}
+        members={props.members}
+        balances={props.balances}
+        today={props.today}
+      />
+      <MemberPager
+        page={page}
+        search={props.search}
+        status={props.status}
+        pageNumber={props.pageNumber}
+        pages={props.pages}
+      />
     </Layout>
   );
 }
