@@ -37,30 +37,19 @@ function amount(value: string, currency: string, lang: Lang): string {
   return formatMoney(Math.round(Number(value) * 100), currency, lang);
 }
 
-/** The access report as a readable page; the same data as the JSON download. */
-export function AccessReportView(props: {
+/** What every section of the access report gets. */
+interface AccessSectionProps {
   page: PageContext;
   labels: RegistryLabels;
   report: AccessReport;
-  jsonHref: string;
-}) {
-  const { page, labels, report } = props;
-  const { t, lang } = page;
-  const currency = report.contributions.currency;
+}
+
+/** The registry fields as stored, and whether processing is restricted. */
+function AccessRegistry(props: AccessSectionProps) {
+  const { labels, report } = props;
+  const { t } = props.page;
   return (
-    <Layout page={page} title={t('access.title')}>
-      <h1>{t('access.title')}</h1>
-      <p>
-        {t('access.intro', {
-          controller: report.controller.name,
-          when: formatDateTime(report.generatedAt, lang, labels.timeZone),
-        })}
-      </p>
-      <p>
-        <a href={props.jsonHref} download="">
-          {t('access.download')}
-        </a>
-      </p>
+    <>
       <h2>{t('access.registry')}</h2>
       <dl class="facts">
         {MEMBER_FIELDS.map((field) => (
@@ -71,7 +60,17 @@ export function AccessReportView(props: {
         ))}
       </dl>
       {report.member.restricted && <p>{t('access.restricted')}</p>}
+    </>
+  );
+}
 
+/** Balance, fees and bookings of the member's account. */
+function AccessContributions(props: AccessSectionProps) {
+  const { report } = props;
+  const { t, lang } = props.page;
+  const currency = report.contributions.currency;
+  return (
+    <>
       <h2>{t('contributions.title')}</h2>
       <p>
         {t('access.balance', {
@@ -119,39 +118,59 @@ export function AccessReportView(props: {
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
 
-      {report.bankTransfers.length > 0 && (
-        <>
-          <h2>{t('access.bankTransfers')}</h2>
-          <table>
-            <tbody>
-              {report.bankTransfers.map((row) => (
-                <tr>
-                  <td>{formatDate(row.bookedOn, lang)}</td>
-                  <td>{amount(row.amount, currency, lang)}</td>
-                  <td>{row.reference}</td>
-                  <td>{row.counterparty ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
+/** The bank statement rows kept about the member. */
+function AccessBankTransfers(props: AccessSectionProps) {
+  const { report } = props;
+  const { t, lang } = props.page;
+  const currency = report.contributions.currency;
+  return (
+    <>
+      <h2>{t('access.bankTransfers')}</h2>
+      <table>
+        <tbody>
+          {report.bankTransfers.map((row) => (
+            <tr>
+              <td>{formatDate(row.bookedOn, lang)}</td>
+              <td>{amount(row.amount, currency, lang)}</td>
+              <td>{row.reference}</td>
+              <td>{row.counterparty ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
 
-      {report.wkdKeys.length > 0 && (
-        <>
-          <h2>{t('access.wkdKeys')}</h2>
-          <ul>
-            {report.wkdKeys.map((key) => (
-              <li>
-                {key.address}: {key.fingerprint} (
-                {key.state === 'published' ? t('access.wkdPublished') : t('access.wkdPending')})
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+/** The OpenPGP keys published or waiting in the web key directory. */
+function AccessWkdKeys(props: AccessSectionProps) {
+  const { report } = props;
+  const { t } = props.page;
+  return (
+    <>
+      <h2>{t('access.wkdKeys')}</h2>
+      <ul>
+        {report.wkdKeys.map((key) => (
+          <li>
+            {key.address}: {key.fingerprint} (
+            {key.state === 'published' ? t('access.wkdPublished') : t('access.wkdPending')})
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
 
+/** The login links sent to the member, and when each was used. */
+function AccessLoginLinks(props: AccessSectionProps) {
+  const { labels, report } = props;
+  const { t, lang } = props.page;
+  return (
+    <>
       <h2>{t('access.loginLinks')}</h2>
       {report.loginLinks.length === 0 ? (
         <p class="muted">{t('access.none')}</p>
@@ -167,7 +186,16 @@ export function AccessReportView(props: {
           ))}
         </ul>
       )}
+    </>
+  );
+}
 
+/** The audit events about the member (ids and field names, never values). */
+function AccessEvents(props: AccessSectionProps) {
+  const { labels, report } = props;
+  const { t, lang } = props.page;
+  return (
+    <>
       <h2>{t('access.events')}</h2>
       <table>
         <tbody>
@@ -181,7 +209,16 @@ export function AccessReportView(props: {
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
 
+/** Each processing activity: data, purposes, legal basis, recipients, retention. */
+function AccessProcessing(props: AccessSectionProps) {
+  const { report } = props;
+  const { t, lang } = props.page;
+  return (
+    <>
       <h2>{t('access.processing')}</h2>
       {report.processing.map((activity) => (
         <section>
@@ -208,6 +245,48 @@ export function AccessReportView(props: {
           </dl>
         </section>
       ))}
+    </>
+  );
+}
+
+/** The access report as a readable page; the same data as the JSON download. */
+export function AccessReportView(props: {
+  page: PageContext;
+  labels: RegistryLabels;
+  report: AccessReport;
+  jsonHref: string;
+}) {
+  const { page, labels, report } = props;
+  const { t, lang } = page;
+  return (
+    <Layout page={page} title={t('access.title')}>
+      <h1>{t('access.title')}</h1>
+      <p>
+        {t('access.intro', {
+          controller: report.controller.name,
+          when: formatDateTime(report.generatedAt, lang, labels.timeZone),
+        })}
+      </p>
+      <p>
+        <a href={props.jsonHref} download="">
+          {t('access.download')}
+        </a>
+      </p>
+      <AccessRegistry page={page} labels={labels} report={report} />
+
+      <AccessContributions page={page} labels={labels} report={report} />
+
+      {report.bankTransfers.length > 0 && (
+        <AccessBankTransfers page={page} labels={labels} report={report} />
+      )}
+
+      {report.wkdKeys.length > 0 && <AccessWkdKeys page={page} labels={labels} report={report} />}
+
+      <AccessLoginLinks page={page} labels={labels} report={report} />
+
+      <AccessEvents page={page} labels={labels} report={report} />
+
+      <AccessProcessing page={page} labels={labels} report={report} />
       <p>{t('access.rights', { contact: report.controller.privacyContact })}</p>
     </Layout>
   );

@@ -6,6 +6,16 @@ import type { BankRow } from './contributions.repo.ts';
 import type { BankImportResult, PreviewRow } from './contributions.service.ts';
 import { PREVIEW_ROWS } from './members.views.tsx';
 
+/** One recent bank import as the overview lists it (the repository's row). */
+export interface RecentImport {
+  id: string;
+  file_name: string;
+  row_count: number;
+  matched_count: number;
+  duplicate_count: number;
+  created_at: string;
+}
+
 /** Per-club settings the contribution views show. */
 export interface LedgerLabels {
   currency: string;
@@ -13,28 +23,16 @@ export interface LedgerLabels {
   timeZone: string;
 }
 
-/** The contributions overview: bank import upload, rows waiting for assignment, recent imports. */
-export function ContributionsPage(props: {
+/** The result of a finished import and the page's notices and problems. */
+function ContributionsMessages(props: {
   page: PageContext;
-  labels: LedgerLabels;
-  unmatched: BankRow[];
-  imports: {
-    id: string;
-    file_name: string;
-    row_count: number;
-    matched_count: number;
-    duplicate_count: number;
-    created_at: string;
-  }[];
   result?: BankImportResult | undefined;
   notice?: string | undefined;
   issues?: readonly FieldIssue[] | undefined;
 }) {
-  const { page, labels } = props;
-  const { t, lang } = page;
+  const { t } = props.page;
   return (
-    <Layout page={page} title={t('contributions.title')}>
-      <h1>{t('contributions.title')}</h1>
+    <>
       {props.result && (
         <Flash>
           {t('bank.done', {
@@ -51,6 +49,16 @@ export function ContributionsPage(props: {
           <IssueList issues={props.issues} />
         </Flash>
       )}
+    </>
+  );
+}
+
+/** The upload form of a bank statement (CSV). */
+function BankUploadForm(props: { page: PageContext }) {
+  const { page } = props;
+  const { t } = page;
+  return (
+    <>
       <h2>{t('bank.title')}</h2>
       <p>{t('bank.intro')}</p>
       <form method="post" action="/admin/contributions/import" enctype="multipart/form-data">
@@ -61,7 +69,16 @@ export function ContributionsPage(props: {
         </label>
         <button type="submit">{t('bank.upload')}</button>
       </form>
+    </>
+  );
+}
 
+/** Bank rows no member could be found for, each with forms to assign or ignore it. */
+function UnmatchedRows(props: { page: PageContext; labels: LedgerLabels; unmatched: BankRow[] }) {
+  const { page, labels } = props;
+  const { t, lang } = page;
+  return (
+    <>
       <h2>{t('bank.unmatched', { count: props.unmatched.length })}</h2>
       {props.unmatched.length === 0 ? (
         <p class="muted">{t('bank.noneUnmatched')}</p>
@@ -112,7 +129,20 @@ export function ContributionsPage(props: {
           </tbody>
         </table>
       )}
+    </>
+  );
+}
 
+/** The most recent bank imports with their counts. */
+function RecentImports(props: {
+  page: PageContext;
+  labels: LedgerLabels;
+  imports: RecentImport[];
+}) {
+  const { page, labels } = props;
+  const { t, lang } = page;
+  return (
+    <>
       <h2>{t('bank.recent')}</h2>
       <table>
         <thead>
@@ -136,6 +166,36 @@ export function ContributionsPage(props: {
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+/** The contributions overview: bank import upload, rows waiting for assignment, recent imports. */
+export function ContributionsPage(props: {
+  page: PageContext;
+  labels: LedgerLabels;
+  unmatched: BankRow[];
+  imports: RecentImport[];
+  result?: BankImportResult | undefined;
+  notice?: string | undefined;
+  issues?: readonly FieldIssue[] | undefined;
+}) {
+  const { page, labels } = props;
+  const { t } = page;
+  return (
+    <Layout page={page} title={t('contributions.title')}>
+      <h1>{t('contributions.title')}</h1>
+      <ContributionsMessages
+        page={page}
+        result={props.result}
+        notice={props.notice}
+        issues={props.issues}
+      />
+      <BankUploadForm page={page} />
+
+      <UnmatchedRows page={page} labels={labels} unmatched={props.unmatched} />
+
+      <RecentImports page={page} labels={labels} imports={props.imports} />
     </Layout>
   );
 }
@@ -167,6 +227,142 @@ function ColumnSelect(props: {
   );
 }
 
+/** How the statement is written: delimiter, header line, decimal separator. */
+function FormatFields(props: { page: PageContext; mapping: BankMapping }) {
+  const { mapping } = props;
+  const { t } = props.page;
+  return (
+    <div class="grid">
+      <label>
+        {t('bank.delimiter')}
+        <select name="delimiter">
+          {([';', ',', '\t'] as const).map((d) => (
+            <option value={d} selected={d === mapping.delimiter}>
+              {d === '\t' ? 'Tab' : d}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('bank.headerLine')}
+        <input type="number" name="headerLine" min="1" value={String(mapping.headerLine)} />
+      </label>
+      <label>
+        {t('bank.decimal')}
+        <select name="decimal">
+          {([',', '.'] as const).map((d) => (
+            <option value={d} selected={d === mapping.decimal}>
+              {d === ',' ? '1.234,56' : '1,234.56'}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+/** Which column holds the date, amount, reference, counterparty and member number. */
+function ColumnFields(props: {
+  page: PageContext;
+  labels: LedgerLabels;
+  mapping: BankMapping;
+  columns: string[];
+}) {
+  const { labels, mapping } = props;
+  const { t } = props.page;
+  const none = t('bank.noColumn');
+  return (
+    <>
+      <div class="grid">
+        <ColumnSelect
+          name="dateColumn"
+          columns={props.columns}
+          value={mapping.dateColumn}
+          optional={false}
+          label={t('contributions.date')}
+          none={none}
+        />
+        <ColumnSelect
+          name="amountColumn"
+          columns={props.columns}
+          value={mapping.amountColumn}
+          optional={false}
+          label={t('contributions.amount')}
+          none={none}
+        />
+        <ColumnSelect
+          name="referenceColumn"
+          columns={props.columns}
+          value={mapping.referenceColumn}
+          optional={false}
+          label={t('contributions.reference')}
+          none={none}
+        />
+      </div>
+      <div class="grid">
+        <ColumnSelect
+          name="counterpartyColumn"
+          columns={props.columns}
+          value={mapping.counterpartyColumn}
+          optional={true}
+          label={t('bank.counterparty')}
+          none={none}
+        />
+        <ColumnSelect
+          name="memberNumberColumn"
+          columns={props.columns}
+          value={mapping.memberNumberColumn}
+          optional={true}
+          label={labels.numberLabel}
+          none={none}
+        />
+      </div>
+    </>
+  );
+}
+
+/** The preview rows with what each would be booked to, or why not. */
+function PreviewTable(props: { page: PageContext; labels: LedgerLabels; shown: PreviewRow[] }) {
+  const { page, labels, shown } = props;
+  const { t, lang } = page;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>{t('import.line')}</th>
+          <th>{t('contributions.date')}</th>
+          <th>{t('contributions.amount')}</th>
+          <th>{t('contributions.reference')}</th>
+          <th>{t('bank.counterparty')}</th>
+          <th>{t('bank.match')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((row) => (
+          <tr>
+            <td>{row.line}</td>
+            <td>{formatDate(row.bookedOn, lang)}</td>
+            <td>{formatMoney(row.amountCents, labels.currency, lang)}</td>
+            <td>{row.reference}</td>
+            <td>{row.counterparty ?? ''}</td>
+            <td>
+              {row.duplicate
+                ? t('bank.duplicate')
+                : row.match.status === 'matched'
+                  ? t(row.match.by === 'column' ? 'bank.matchedColumn' : 'bank.matchedReference', {
+                      number: row.match.memberNumber,
+                    })
+                  : t(`bank.unmatched.${row.match.reason}`, {
+                      candidates: row.match.candidates.join(', '),
+                    })}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Column mapping and preview of a bank statement before booking it. */
 export function BankPreviewPage(props: {
   page: PageContext;
@@ -179,8 +375,7 @@ export function BankPreviewPage(props: {
   issues: readonly FieldIssue[];
 }) {
   const { page, labels, mapping } = props;
-  const { t, lang } = page;
-  const none = t('bank.noColumn');
+  const { t } = page;
   const rows = props.rows ?? [];
   const matched = rows.filter((row) => !row.duplicate && row.match.status === 'matched').length;
   const duplicates = rows.filter((row) => row.duplicate).length;
@@ -208,76 +403,8 @@ export function BankPreviewPage(props: {
         <textarea name="text" hidden>
           {props.text}
         </textarea>
-        <div class="grid">
-          <label>
-            {t('bank.delimiter')}
-            <select name="delimiter">
-              {([';', ',', '\t'] as const).map((d) => (
-                <option value={d} selected={d === mapping.delimiter}>
-                  {d === '\t' ? 'Tab' : d}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('bank.headerLine')}
-            <input type="number" name="headerLine" min="1" value={String(mapping.headerLine)} />
-          </label>
-          <label>
-            {t('bank.decimal')}
-            <select name="decimal">
-              {([',', '.'] as const).map((d) => (
-                <option value={d} selected={d === mapping.decimal}>
-                  {d === ',' ? '1.234,56' : '1,234.56'}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <div class="grid">
-          <ColumnSelect
-            name="dateColumn"
-            columns={props.columns}
-            value={mapping.dateColumn}
-            optional={false}
-            label={t('contributions.date')}
-            none={none}
-          />
-          <ColumnSelect
-            name="amountColumn"
-            columns={props.columns}
-            value={mapping.amountColumn}
-            optional={false}
-            label={t('contributions.amount')}
-            none={none}
-          />
-          <ColumnSelect
-            name="referenceColumn"
-            columns={props.columns}
-            value={mapping.referenceColumn}
-            optional={false}
-            label={t('contributions.reference')}
-            none={none}
-          />
-        </div>
-        <div class="grid">
-          <ColumnSelect
-            name="counterpartyColumn"
-            columns={props.columns}
-            value={mapping.counterpartyColumn}
-            optional={true}
-            label={t('bank.counterparty')}
-            none={none}
-          />
-          <ColumnSelect
-            name="memberNumberColumn"
-            columns={props.columns}
-            value={mapping.memberNumberColumn}
-            optional={true}
-            label={labels.numberLabel}
-            none={none}
-          />
-        </div>
+        <FormatFields page={page} mapping={mapping} />
+        <ColumnFields page={page} labels={labels} mapping={mapping} columns={props.columns} />
         <button type="submit" class="secondary">
           {t('bank.preview')}
         </button>{' '}
@@ -299,45 +426,7 @@ export function BankPreviewPage(props: {
             t('bank.shown', { shown: shown.length, rows: rows.length })}
         </p>
       )}
-      {props.rows && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('import.line')}</th>
-              <th>{t('contributions.date')}</th>
-              <th>{t('contributions.amount')}</th>
-              <th>{t('contributions.reference')}</th>
-              <th>{t('bank.counterparty')}</th>
-              <th>{t('bank.match')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((row) => (
-              <tr>
-                <td>{row.line}</td>
-                <td>{formatDate(row.bookedOn, lang)}</td>
-                <td>{formatMoney(row.amountCents, labels.currency, lang)}</td>
-                <td>{row.reference}</td>
-                <td>{row.counterparty ?? ''}</td>
-                <td>
-                  {row.duplicate
-                    ? t('bank.duplicate')
-                    : row.match.status === 'matched'
-                      ? t(
-                          row.match.by === 'column'
-                            ? 'bank.matchedColumn'
-                            : 'bank.matchedReference',
-                          { number: row.match.memberNumber },
-                        )
-                      : t(`bank.unmatched.${row.match.reason}`, {
-                          candidates: row.match.candidates.join(', '),
-                        })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {props.rows && <PreviewTable page={page} labels={labels} shown={shown} />}
     </Layout>
   );
 }

@@ -44,6 +44,20 @@ import {
   type RegistryLabels,
 } from './members.views.tsx';
 
+/** Who may read the registry and book contributions. */
+const readers = requireRole('board', 'treasurer');
+/** Who may change the registry. */
+const editors = requireRole('board');
+
+/** The labels the registry and ledger pages take from the club's configuration. */
+function labelsFor(deps: Deps, c: AppContext): RegistryLabels & LedgerLabels {
+  return {
+    numberLabel: deps.config.members.numberLabel[c.get('lang')],
+    currency: deps.config.members.currency,
+    timeZone: deps.config.club.timeZone,
+  };
+}
+
 /**
  * The board's registry and the contributions ledger under `/admin`. Reading: board and
  * treasurer; changing the registry: board; booking: board and treasurer; restricted former
@@ -51,14 +65,39 @@ import {
  */
 export function memberRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const labelsFor = (c: AppContext): RegistryLabels & LedgerLabels => ({
-    numberLabel: deps.config.members.numberLabel[c.get('lang')],
-    currency: deps.config.members.currency,
-    timeZone: deps.config.club.timeZone,
-  });
-  const readers = requireRole('board', 'treasurer');
-  const editors = requireRole('board');
+  // Order matters: the fixed paths under /admin/members come before `/admin/members/:id`.
+  registryRoutes(app, deps);
+  memberImportRoutes(app, deps);
+  memberDetailRoutes(app, deps);
+  contributionRoutes(app, deps);
+  return app;
+}
 
+/** The new-member form, empty or refilled with the refused values. */
+function newForm(
+  deps: Deps,
+  c: AppContext,
+  values: Record<string, string>,
+  issues: readonly FieldIssue[],
+  status: 200 | 409 | 422,
+): Promise<Response> {
+  return sendPage(
+    c,
+    <MemberFormPage
+      page={pageContext(c)}
+      labels={labelsFor(deps, c)}
+      action="/admin/members"
+      title={c.get('t')('members.new')}
+      values={values}
+      issues={issues}
+      cancel="/admin/members"
+    />,
+    status,
+  );
+}
+
+/** The registry list with search, its CSV export and the form for a new member. */
+function registryRoutes(app: Hono<AppEnv>, deps: Deps): void {
   app.get('/admin/members', readers, async (c) => {
     const session = sessionOf(c);
     const search = c.req.query('q') ?? '';
@@ -77,7 +116,7 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
       c,
       <MemberListPage
         page={pageContext(c)}
-        labels={labelsFor(c)}
+        labels={labelsFor(deps, c)}
         members={result.members}
         balances={balances}
         search={search}
@@ -97,27 +136,9 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
     return c.body(csv);
   });
 
-  const newForm = (
-    c: AppContext,
-    values: Record<string, string>,
-    issues: readonly FieldIssue[],
-    status: 200 | 409 | 422,
-  ) =>
-    sendPage(
-      c,
-      <MemberFormPage
-        page={pageContext(c)}
-        labels={labelsFor(c)}
-        action="/admin/members"
-        title={c.get('t')('members.new')}
-        values={values}
-        issues={issues}
-        cancel="/admin/members"
-      />,
-      status,
-    );
-
-  app.get('/admin/members/new', editors, (c) => newForm(c, { joinedOn: clubToday(deps) }, [], 200));
+  app.get('/admin/members/new', editors, (c) =>
+    newForm(deps, c, { joinedOn: clubToday(deps) }, [], 200),
+  );
 
   app.post('/admin/members', editors, async (c) => {
     const values = formText(await c.req.parseBody(), MEMBER_FIELDS);
@@ -125,12 +146,15 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
       const member = await createMember(deps, actorOf(sessionOf(c)), values);
       return c.redirect(`/admin/members/${member.id}`, 303);
     } catch (error) {
-      if (error instanceof ValidationError) return newForm(c, values, error.issues, 422);
-      if (error instanceof ConflictError) return newForm(c, values, error.issues, 409);
+      if (error instanceof ValidationError) return newForm(deps, c, values, error.issues, 422);
+      if (error instanceof ConflictError) return newForm(deps, c, values, error.issues, 409);
       throw error;
     }
   });
+}
 
+/** The CSV import of members: upload, dry-run report, commit. */
+function memberImportRoutes(app: Hono<AppEnv>, deps: Deps): void {
   app.get('/admin/members/import', editors, (c) =>
     sendPage(c, <MemberImportPage page={pageContext(c)} />),
   );
@@ -164,64 +188,72 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
       );
     }
   });
+}
 
-  const detail = async (
-    c: AppContext,
-    id: string,
-    extra: { notice?: string; issues?: readonly FieldIssue[] } = {},
-    status: 200 | 409 | 422 = 200,
-  ) => {
-    const session = sessionOf(c);
-    const visibility = visibilityFor(session.roles);
-    const member = await getMember(deps, visibility, id);
-    await recordRestrictedAccess(deps, actorOf(session), member);
-    const [account, history] = await Promise.all([
-      getAccount(deps, visibility, id),
-      getMemberHistory(deps, id),
-    ]);
-    return sendPage(
-      c,
-      <MemberDetailPage
-        page={pageContext(c)}
-        labels={labelsFor(c)}
-        member={member}
-        account={account}
-        history={history}
-        today={clubToday(deps)}
-        notice={extra.notice}
-        issues={extra.issues ?? []}
-      />,
-      status,
-    );
-  };
+/** A member's detail page with account and history; records a treasurer's look at a restricted member. */
+async function detailPage(
+  deps: Deps,
+  c: AppContext,
+  id: string,
+  extra: { notice?: string; issues?: readonly FieldIssue[] } = {},
+  status: 200 | 409 | 422 = 200,
+): Promise<Response> {
+  const session = sessionOf(c);
+  const visibility = visibilityFor(session.roles);
+  const member = await getMember(deps, visibility, id);
+  await recordRestrictedAccess(deps, actorOf(session), member);
+  const [account, history] = await Promise.all([
+    getAccount(deps, visibility, id),
+    getMemberHistory(deps, id),
+  ]);
+  return sendPage(
+    c,
+    <MemberDetailPage
+      page={pageContext(c)}
+      labels={labelsFor(deps, c)}
+      member={member}
+      account={account}
+      history={history}
+      today={clubToday(deps)}
+      notice={extra.notice}
+      issues={extra.issues ?? []}
+    />,
+    status,
+  );
+}
 
-  app.get('/admin/members/:id', readers, (c) => detail(c, c.req.param('id')));
+/** The edit form of member `id`, filled from the record or with the refused values. */
+function editForm(
+  deps: Deps,
+  c: AppContext,
+  id: string,
+  values: Record<string, string>,
+  issues: readonly FieldIssue[],
+  status: 200 | 409 | 422,
+): Promise<Response> {
+  return sendPage(
+    c,
+    <MemberFormPage
+      page={pageContext(c)}
+      labels={labelsFor(deps, c)}
+      action={`/admin/members/${id}`}
+      title={c.get('t')('members.edit')}
+      values={values}
+      issues={issues}
+      cancel={`/admin/members/${id}`}
+    />,
+    status,
+  );
+}
 
-  const editForm = (
-    c: AppContext,
-    id: string,
-    values: Record<string, string>,
-    issues: readonly FieldIssue[],
-    status: 200 | 409 | 422,
-  ) =>
-    sendPage(
-      c,
-      <MemberFormPage
-        page={pageContext(c)}
-        labels={labelsFor(c)}
-        action={`/admin/members/${id}`}
-        title={c.get('t')('members.edit')}
-        values={values}
-        issues={issues}
-        cancel={`/admin/members/${id}`}
-      />,
-      status,
-    );
+/** One member: detail page, edit form, fee and payments, reversing a booking. */
+function memberDetailRoutes(app: Hono<AppEnv>, deps: Deps): void {
+  app.get('/admin/members/:id', readers, (c) => detailPage(deps, c, c.req.param('id')));
 
   app.get('/admin/members/:id/edit', editors, async (c) => {
     const id = c.req.param('id');
     const member = await getMember(deps, { includeRestricted: false }, id);
-    return editForm(c, id, formValuesOf(member), [], 200);
+    return editForm(deps, c, id, formValuesOf(member), [], 200);
   });
 
   app.post('/admin/members/:id', editors, async (c) => {
@@ -231,8 +263,8 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
       await updateMember(deps, actorOf(sessionOf(c)), id, values);
       return c.redirect(`/admin/members/${id}`, 303);
     } catch (error) {
-      if (error instanceof ValidationError) return editForm(c, id, values, error.issues, 422);
-      if (error instanceof ConflictError) return editForm(c, id, values, error.issues, 409);
+      if (error instanceof ValidationError) return editForm(deps, c, id, values, error.issues, 422);
+      if (error instanceof ConflictError) return editForm(deps, c, id, values, error.issues, 409);
       throw error;
     }
   });
@@ -244,7 +276,8 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
     try {
       await setFee(deps, actorOf(session), visibilityFor(session.roles), id, values);
     } catch (error) {
-      if (error instanceof ValidationError) return detail(c, id, { issues: error.issues }, 422);
+      if (error instanceof ValidationError)
+        return detailPage(deps, c, id, { issues: error.issues }, 422);
       throw error;
     }
     return c.redirect(`/admin/members/${id}`, 303);
@@ -257,7 +290,8 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
     try {
       await bookPayment(deps, actorOf(session), visibilityFor(session.roles), id, values);
     } catch (error) {
-      if (error instanceof ValidationError) return detail(c, id, { issues: error.issues }, 422);
+      if (error instanceof ValidationError)
+        return detailPage(deps, c, id, { issues: error.issues }, 422);
       throw error;
     }
     return c.redirect(`/admin/members/${id}`, 303);
@@ -274,83 +308,11 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
     );
     return c.redirect(`/admin/members/${reversal.memberId ?? ''}`, 303);
   });
+}
 
-  const overview = async (
-    c: AppContext,
-    extra: { result?: BankImportResult; notice?: string; issues?: readonly FieldIssue[] } = {},
-    status: 200 | 404 | 409 | 422 = 200,
-  ) => {
-    const [unmatched, imports] = await Promise.all([
-      listUnmatched(deps),
-      listBankImports(deps.db, 10),
-    ]);
-    return sendPage(
-      c,
-      <ContributionsPage
-        page={pageContext(c)}
-        labels={labelsFor(c)}
-        unmatched={unmatched}
-        imports={imports}
-        result={extra.result}
-        notice={extra.notice}
-        issues={extra.issues}
-      />,
-      status,
-    );
-  };
-
-  app.get('/admin/contributions', readers, (c) => overview(c));
-
-  const previewPage = async (
-    c: AppContext,
-    fileName: string,
-    text: string,
-    mapping: BankMapping,
-  ) => {
-    const columns = headerColumns(text, mapping.delimiter, mapping.headerLine);
-    try {
-      const rows = await previewBankImport(deps, text, mapping);
-      return await sendPage(
-        c,
-        <BankPreviewPage
-          page={pageContext(c)}
-          labels={labelsFor(c)}
-          fileName={fileName}
-          text={text}
-          mapping={mapping}
-          columns={columns}
-          rows={rows}
-          issues={[]}
-        />,
-      );
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return sendPage(
-        c,
-        <BankPreviewPage
-          page={pageContext(c)}
-          labels={labelsFor(c)}
-          fileName={fileName}
-          text={text}
-          mapping={mapping}
-          columns={columns}
-          rows={null}
-          issues={error.issues}
-        />,
-        422,
-      );
-    }
-  };
-
-  app.post('/admin/contributions/import', readers, async (c) => {
-    const file = await formFile(await c.req.parseBody(), 'file');
-    if (!file || file.bytes.length === 0)
-      return overview(c, { issues: [{ path: 'file', message: c.get('t')('bank.noFile') }] }, 422);
-    const text = decodeStatement(file.bytes);
-    return previewPage(c, file.name, text, guessMapping(text).mapping);
-  });
-
-  const mappingFrom = (values: Record<string, string>): BankMapping => ({
+/** The column mapping the preview form posts back; unknown choices fall back to the defaults. */
+function mappingFrom(values: Record<string, string>): BankMapping {
+  return {
     delimiter: values['delimiter'] === ',' ? ',' : values['delimiter'] === '\t' ? '\t' : ';',
     headerLine: Math.max(1, Math.floor(Number(values['headerLine'])) || 1),
     decimal: values['decimal'] === '.' ? '.' : ',',
@@ -359,23 +321,115 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
     referenceColumn: values['referenceColumn'] ?? '',
     counterpartyColumn: values['counterpartyColumn'] ?? '',
     memberNumberColumn: values['memberNumberColumn'] ?? '',
+  };
+}
+
+/** The fields of the mapping form, carried from preview to commit. */
+const MAPPING_FIELDS = [
+  'fileName',
+  'text',
+  'delimiter',
+  'headerLine',
+  'decimal',
+  'dateColumn',
+  'amountColumn',
+  'referenceColumn',
+  'counterpartyColumn',
+  'memberNumberColumn',
+] as const;
+
+/** The contributions overview: unmatched rows, recent imports, and an import's result. */
+async function overviewPage(
+  deps: Deps,
+  c: AppContext,
+  extra: { result?: BankImportResult; notice?: string; issues?: readonly FieldIssue[] } = {},
+  status: 200 | 404 | 409 | 422 = 200,
+): Promise<Response> {
+  const [unmatched, imports] = await Promise.all([
+    listUnmatched(deps),
+    listBankImports(deps.db, 10),
+  ]);
+  return sendPage(
+    c,
+    <ContributionsPage
+      page={pageContext(c)}
+      labels={labelsFor(deps, c)}
+      unmatched={unmatched}
+      imports={imports}
+      result={extra.result}
+      notice={extra.notice}
+      issues={extra.issues}
+    />,
+    status,
+  );
+}
+
+/** The mapping page of a bank statement with its preview rows, or 422 with the reasons. */
+async function previewPage(
+  deps: Deps,
+  c: AppContext,
+  fileName: string,
+  text: string,
+  mapping: BankMapping,
+): Promise<Response> {
+  const columns = headerColumns(text, mapping.delimiter, mapping.headerLine);
+  try {
+    const rows = await previewBankImport(deps, text, mapping);
+    return await sendPage(
+      c,
+      <BankPreviewPage
+        page={pageContext(c)}
+        labels={labelsFor(deps, c)}
+        fileName={fileName}
+        text={text}
+        mapping={mapping}
+        columns={columns}
+        rows={rows}
+        issues={[]}
+      />,
+    );
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return sendPage(
+      c,
+      <BankPreviewPage
+        page={pageContext(c)}
+        labels={labelsFor(deps, c)}
+        fileName={fileName}
+        text={text}
+        mapping={mapping}
+        columns={columns}
+        rows={null}
+        issues={error.issues}
+      />,
+      422,
+    );
+  }
+}
+
+/**
+ * The contributions overview, the bank statement import with its mapping page, and sorting out
+ * unmatched rows.
+ */
+function contributionRoutes(app: Hono<AppEnv>, deps: Deps): void {
+  app.get('/admin/contributions', readers, (c) => overviewPage(deps, c));
+
+  app.post('/admin/contributions/import', readers, async (c) => {
+    const file = await formFile(await c.req.parseBody(), 'file');
+    if (!file || file.bytes.length === 0)
+      return overviewPage(
+        deps,
+        c,
+        { issues: [{ path: 'file', message: c.get('t')('bank.noFile') }] },
+        422,
+      );
+    const text = decodeStatement(file.bytes);
+    return previewPage(deps, c, file.name, text, guessMapping(text).mapping);
   });
-  const MAPPING_FIELDS = [
-    'fileName',
-    'text',
-    'delimiter',
-    'headerLine',
-    'decimal',
-    'dateColumn',
-    'amountColumn',
-    'referenceColumn',
-    'counterpartyColumn',
-    'memberNumberColumn',
-  ] as const;
 
   app.post('/admin/contributions/import/preview', readers, async (c) => {
     const values = formText(await c.req.parseBody(), MAPPING_FIELDS);
-    return previewPage(c, values.fileName, values.text, mappingFrom(values));
+    return previewPage(deps, c, values.fileName, values.text, mappingFrom(values));
   });
 
   app.post('/admin/contributions/import/commit', readers, async (c) => {
@@ -389,10 +443,10 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
         values.text,
         mapping,
       );
-      return await overview(c, { result });
+      return await overviewPage(deps, c, { result });
     } catch (error) {
       if (error instanceof ValidationError)
-        return previewPage(c, values.fileName, values.text, mapping);
+        return previewPage(deps, c, values.fileName, values.text, mapping);
       throw error;
     }
   });
@@ -407,6 +461,4 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
     await ignoreBankRow(deps, actorOf(sessionOf(c)), c.req.param('id'));
     return c.redirect('/admin/contributions', 303);
   });
-
-  return app;
 }

@@ -47,6 +47,136 @@ function StatusBadge(props: { member: Member; today: string; page: PageContext }
   return <span class="badge">{t('members.status.active')}</span>;
 }
 
+/** The links to a new member and the CSV import (board) and to the CSV export of the filter. */
+function MemberListLinks(props: { page: PageContext; status: MemberStatusFilter }) {
+  const { page } = props;
+  const { t } = page;
+  const canEdit = hasRole(page.session, 'board');
+  return (
+    <p>
+      {canEdit && <a href="/admin/members/new">{t('members.new')}</a>}
+      {canEdit && ' · '}
+      {canEdit && <a href="/admin/members/import">{t('members.import')}</a>}
+      {canEdit && ' · '}
+      <a
+        href={`/admin/members/export.csv?status=${props.status === 'restricted' ? 'all' : props.status}`}
+      >
+        {t('members.export')}
+      </a>
+    </p>
+  );
+}
+
+/** Search field and status filter; only the treasurer may filter for restricted members. */
+function MemberSearchForm(props: {
+  page: PageContext;
+  search: string;
+  status: MemberStatusFilter;
+}) {
+  const { page } = props;
+  const { t } = page;
+  const canSeeRestricted = hasRole(page.session, 'treasurer');
+  const statuses: MemberStatusFilter[] = canSeeRestricted
+    ? ['active', 'left', 'all', 'restricted']
+    : ['active', 'left', 'all'];
+  return (
+    <form method="get" action="/admin/members" role="search">
+      <fieldset role="group">
+        <input
+          name="q"
+          type="search"
+          value={props.search}
+          placeholder={t('members.searchPlaceholder')}
+          aria-label={t('members.search')}
+        />
+        <select name="status" aria-label={t('members.filter')}>
+          {statuses.map((status) => (
+            <option value={status} selected={status === props.status}>
+              {t(`members.filter.${status}`)}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{t('members.search')}</button>
+      </fieldset>
+    </form>
+  );
+}
+
+/** One row per member: number, name, city, joined, status and balance. */
+function MemberTable(props: {
+  page: PageContext;
+  labels: RegistryLabels;
+  members: Member[];
+  balances: Map<string, { balanceCents: number; hasFee: boolean }>;
+  today: string;
+}) {
+  const { page, labels } = props;
+  const { t } = page;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>{labels.numberLabel}</th>
+          <th>{t('members.name')}</th>
+          <th>{t('field.city')}</th>
+          <th>{t('field.joinedOn')}</th>
+          <th>{t('members.status')}</th>
+          <th>{t('contributions.balance')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.members.map((member) => {
+          const balance = props.balances.get(member.id);
+          return (
+            <tr>
+              <td>{member.memberNumber}</td>
+              <td>
+                <a href={`/admin/members/${member.id}`}>
+                  {member.lastName}, {member.firstName}
+                </a>
+              </td>
+              <td>{member.city ?? ''}</td>
+              <td>{formatDate(member.joinedOn, page.lang)}</td>
+              <td>
+                <StatusBadge member={member} today={props.today} page={page} />
+              </td>
+              <td>
+                {balance?.hasFee || balance?.balanceCents ? (
+                  <Money cents={balance.balanceCents} currency={labels.currency} page={page} />
+                ) : (
+                  '–'
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** Previous and next links that keep the search and the filter. */
+function MemberPager(props: {
+  page: PageContext;
+  search: string;
+  status: MemberStatusFilter;
+  pageNumber: number;
+  pages: number;
+}) {
+  const { t } = props.page;
+  const link = (pageNumber: number) =>
+    `/admin/members?${new URLSearchParams({ q: props.search, status: props.status, page: String(pageNumber) }).toString()}`;
+  return (
+    <nav class="pager" aria-label={t('members.pages')}>
+      {props.pageNumber > 1 && <a href={link(props.pageNumber - 1)}>{t('members.previous')}</a>}
+      <span>{t('members.pageOf', { page: props.pageNumber, pages: props.pages })}</span>
+      {props.pageNumber < props.pages && (
+        <a href={link(props.pageNumber + 1)}>{t('members.next')}</a>
+      )}
+    </nav>
+  );
+}
+
 /** The member list with search, status filter and paging. */
 export function MemberListPage(props: {
   page: PageContext;
@@ -62,93 +192,26 @@ export function MemberListPage(props: {
 }) {
   const { page, labels } = props;
   const { t } = page;
-  const canEdit = hasRole(page.session, 'board');
-  const canSeeRestricted = hasRole(page.session, 'treasurer');
-  const link = (pageNumber: number) =>
-    `/admin/members?${new URLSearchParams({ q: props.search, status: props.status, page: String(pageNumber) }).toString()}`;
-  const statuses: MemberStatusFilter[] = canSeeRestricted
-    ? ['active', 'left', 'all', 'restricted']
-    : ['active', 'left', 'all'];
   return (
     <Layout page={page} title={t('members.title')}>
       <h1>{t('members.title')}</h1>
-      <p>
-        {canEdit && <a href="/admin/members/new">{t('members.new')}</a>}
-        {canEdit && ' · '}
-        {canEdit && <a href="/admin/members/import">{t('members.import')}</a>}
-        {canEdit && ' · '}
-        <a
-          href={`/admin/members/export.csv?status=${props.status === 'restricted' ? 'all' : props.status}`}
-        >
-          {t('members.export')}
-        </a>
-      </p>
-      <form method="get" action="/admin/members" role="search">
-        <fieldset role="group">
-          <input
-            name="q"
-            type="search"
-            value={props.search}
-            placeholder={t('members.searchPlaceholder')}
-            aria-label={t('members.search')}
-          />
-          <select name="status" aria-label={t('members.filter')}>
-            {statuses.map((status) => (
-              <option value={status} selected={status === props.status}>
-                {t(`members.filter.${status}`)}
-              </option>
-            ))}
-          </select>
-          <button type="submit">{t('members.search')}</button>
-        </fieldset>
-      </form>
+      <MemberListLinks page={page} status={props.status} />
+      <MemberSearchForm page={page} search={props.search} status={props.status} />
       <p class="muted">{t('members.count', { count: props.total })}</p>
-      <table>
-        <thead>
-          <tr>
-            <th>{labels.numberLabel}</th>
-            <th>{t('members.name')}</th>
-            <th>{t('field.city')}</th>
-            <th>{t('field.joinedOn')}</th>
-            <th>{t('members.status')}</th>
-            <th>{t('contributions.balance')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.members.map((member) => {
-            const balance = props.balances.get(member.id);
-            return (
-              <tr>
-                <td>{member.memberNumber}</td>
-                <td>
-                  <a href={`/admin/members/${member.id}`}>
-                    {member.lastName}, {member.firstName}
-                  </a>
-                </td>
-                <td>{member.city ?? ''}</td>
-                <td>{formatDate(member.joinedOn, page.lang)}</td>
-                <td>
-                  <StatusBadge member={member} today={props.today} page={page} />
-                </td>
-                <td>
-                  {balance?.hasFee || balance?.balanceCents ? (
-                    <Money cents={balance.balanceCents} currency={labels.currency} page={page} />
-                  ) : (
-                    '–'
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <nav class="pager" aria-label={t('members.pages')}>
-        {props.pageNumber > 1 && <a href={link(props.pageNumber - 1)}>{t('members.previous')}</a>}
-        <span>{t('members.pageOf', { page: props.pageNumber, pages: props.pages })}</span>
-        {props.pageNumber < props.pages && (
-          <a href={link(props.pageNumber + 1)}>{t('members.next')}</a>
-        )}
-      </nav>
+      <MemberTable
+        page={page}
+        labels={labels}
+        members={props.members}
+        balances={props.balances}
+        today={props.today}
+      />
+      <MemberPager
+        page={page}
+        search={props.search}
+        status={props.status}
+        pageNumber={props.pageNumber}
+        pages={props.pages}
+      />
     </Layout>
   );
 }
@@ -226,23 +289,22 @@ function eventLabel(t: Translate, event: string): string {
   return t.has(key) ? t(key) : event;
 }
 
-/** The detail page: registry data, contributions, history. */
-export function MemberDetailPage(props: {
+/**
+ * The member's name and status, the page's messages, and the links to the edit form, the access
+ * report and (once the member has left) the erasure.
+ */
+function MemberHeading(props: {
   page: PageContext;
-  labels: RegistryLabels;
   member: Member;
-  account: Account;
-  history: AuditEvent[];
   today: string;
   notice?: string | undefined;
-  issues?: readonly FieldIssue[];
+  issues?: readonly FieldIssue[] | undefined;
 }) {
-  const { page, labels, member, account } = props;
-  const { t, lang } = page;
+  const { page, member } = props;
+  const { t } = page;
   const canEdit = hasRole(page.session, 'board') && !member.restrictedAt;
-  const canBook = hasRole(page.session, 'board', 'treasurer');
   return (
-    <Layout page={page} title={`${member.firstName} ${member.lastName}`}>
+    <>
       <h1>
         {member.firstName} {member.lastName}{' '}
         <StatusBadge member={member} today={props.today} page={page} />
@@ -263,165 +325,212 @@ export function MemberDetailPage(props: {
           <a href={`/admin/erasures/${member.id}`}>{t('erasure.title')}</a>
         )}
       </p>
-      <dl class="facts">
-        {MEMBER_FIELDS.map((field) => {
-          const value = member[field];
-          const shown =
-            value && (field === 'birthDate' || field === 'joinedOn' || field === 'leftOn')
-              ? formatDate(value, lang)
-              : value;
-          return (
-            <>
-              <dt>{fieldLabel(t, labels, field)}</dt>
-              <dd>{shown ?? '–'}</dd>
-            </>
-          );
-        })}
-      </dl>
+    </>
+  );
+}
 
-      <h2>{t('contributions.title')}</h2>
-      <dl class="facts">
-        <dt>{t('contributions.fee')}</dt>
-        <dd>
-          {account.fees.length === 0
-            ? t('contributions.noFee')
-            : account.fees.map((fee) => (
-                <div>
-                  {t('contributions.feeLine', {
-                    amount: formatMoney(fee.amountCents, labels.currency, lang),
-                    interval: t(`contributions.interval.${fee.intervalMonths}` as never),
-                    from: formatDate(fee.validFrom, lang),
-                  })}
-                </div>
-              ))}
-        </dd>
-        <dt>{t('contributions.due')}</dt>
-        <dd>
-          <Money cents={account.duesTotalCents} currency={labels.currency} page={page} /> (
-          {t('contributions.dueCount', { count: account.dues.length })})
-        </dd>
-        <dt>{t('contributions.paid')}</dt>
-        <dd>
-          <Money cents={account.paidTotalCents} currency={labels.currency} page={page} />
-        </dd>
-        <dt>{t('contributions.balance')}</dt>
-        <dd>
-          <Money cents={account.balanceCents} currency={labels.currency} page={page} />
-          {account.arrearsCents > 0 && (
-            <>
-              {' '}
-              <span class="badge warn">
-                {t('contributions.arrears', {
-                  amount: formatMoney(account.arrearsCents, labels.currency, lang),
+/** The registry fields of a member, dates in the reader's language. */
+function RegistryFacts(props: { page: PageContext; labels: RegistryLabels; member: Member }) {
+  const { labels, member } = props;
+  const { t, lang } = props.page;
+  return (
+    <dl class="facts">
+      {MEMBER_FIELDS.map((field) => {
+        const value = member[field];
+        const shown =
+          value && (field === 'birthDate' || field === 'joinedOn' || field === 'leftOn')
+            ? formatDate(value, lang)
+            : value;
+        return (
+          <>
+            <dt>{fieldLabel(t, labels, field)}</dt>
+            <dd>{shown ?? '–'}</dd>
+          </>
+        );
+      })}
+    </dl>
+  );
+}
+
+/** Fee, dues, payments and balance of a member's account. */
+function AccountFacts(props: { page: PageContext; labels: RegistryLabels; account: Account }) {
+  const { page, labels, account } = props;
+  const { t, lang } = page;
+  return (
+    <dl class="facts">
+      <dt>{t('contributions.fee')}</dt>
+      <dd>
+        {account.fees.length === 0
+          ? t('contributions.noFee')
+          : account.fees.map((fee) => (
+              <div>
+                {t('contributions.feeLine', {
+                  amount: formatMoney(fee.amountCents, labels.currency, lang),
+                  interval: t(`contributions.interval.${fee.intervalMonths}` as never),
+                  from: formatDate(fee.validFrom, lang),
                 })}
-              </span>
-            </>
-          )}
-        </dd>
-      </dl>
-      <table>
-        <thead>
-          <tr>
-            <th>{t('contributions.date')}</th>
-            <th>{t('contributions.amount')}</th>
-            <th>{t('contributions.reference')}</th>
-            <th>{t('contributions.kind')}</th>
-            {canBook && <th></th>}
-          </tr>
-        </thead>
-        <tbody>
-          {account.bookings.map((booking) => (
-            <tr>
-              <td>{formatDate(booking.bookedOn, lang)}</td>
-              <td>
-                <Money cents={booking.amountCents} currency={labels.currency} page={page} />
-              </td>
-              <td>{booking.reference}</td>
-              <td>
-                {t(
-                  booking.kind === 'reversal'
-                    ? 'contributions.kind.reversal'
-                    : 'contributions.kind.payment',
-                )}
-                {booking.source === 'bank-import' ? ` (${t('contributions.source.bank')})` : ''}
-                {booking.reversed && (
-                  <>
-                    {' '}
-                    <span class="badge">{t('contributions.reversed')}</span>
-                  </>
-                )}
-              </td>
-              {canBook && (
-                <td>
-                  {booking.kind === 'payment' && !booking.reversed && (
-                    <form
-                      method="post"
-                      action={`/admin/bookings/${booking.id}/reverse`}
-                      class="inline"
-                    >
-                      <CsrfField token={page.csrfToken} />
-                      <input type="hidden" name="memberId" value={member.id} />
-                      <button type="submit" class="secondary">
-                        {t('contributions.reverse')}
-                      </button>
-                    </form>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {canBook && !member.restrictedAt && (
-        <div class="grid">
-          <form method="post" action={`/admin/members/${member.id}/payments`}>
-            <h3>{t('contributions.bookPayment')}</h3>
-            <CsrfField token={page.csrfToken} />
-            <label>
-              {t('contributions.date')}
-              <input type="date" name="bookedOn" value={props.today} required />
-            </label>
-            <label>
-              {t('contributions.amount')}
-              <input name="amount" inputmode="decimal" placeholder="5,00" required />
-            </label>
-            <label>
-              {t('contributions.reference')}
-              <input name="reference" required />
-            </label>
-            <button type="submit">{t('contributions.book')}</button>
-          </form>
-          <form method="post" action={`/admin/members/${member.id}/fee`}>
-            <h3>{t('contributions.setFee')}</h3>
-            <CsrfField token={page.csrfToken} />
-            <label>
-              {t('contributions.amount')}
-              <input name="amount" inputmode="decimal" placeholder="5,00" required />
-            </label>
-            <label>
-              {t('contributions.interval')}
-              <select name="intervalMonths">
-                {[1, 3, 6, 12].map((months) => (
-                  <option value={String(months)}>
-                    {t(`contributions.interval.${months}` as never)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('contributions.validFrom')}
-              <input
-                type="date"
-                name="validFrom"
-                value={member.joinedOn > props.today ? member.joinedOn : props.today}
-                required
-              />
-            </label>
-            <button type="submit">{t('contributions.saveFee')}</button>
-          </form>
-        </div>
-      )}
+              </div>
+            ))}
+      </dd>
+      <dt>{t('contributions.due')}</dt>
+      <dd>
+        <Money cents={account.duesTotalCents} currency={labels.currency} page={page} /> (
+        {t('contributions.dueCount', { count: account.dues.length })})
+      </dd>
+      <dt>{t('contributions.paid')}</dt>
+      <dd>
+        <Money cents={account.paidTotalCents} currency={labels.currency} page={page} />
+      </dd>
+      <dt>{t('contributions.balance')}</dt>
+      <dd>
+        <Money cents={account.balanceCents} currency={labels.currency} page={page} />
+        {account.arrearsCents > 0 && (
+          <>
+            {' '}
+            <span class="badge warn">
+              {t('contributions.arrears', {
+                amount: formatMoney(account.arrearsCents, labels.currency, lang),
+              })}
+            </span>
+          </>
+        )}
+      </dd>
+    </dl>
+  );
+}
 
+/** A member's bookings, each payment with its reverse button for those who book. */
+function BookingTable(props: {
+  page: PageContext;
+  labels: RegistryLabels;
+  member: Member;
+  account: Account;
+  canBook: boolean;
+}) {
+  const { page, labels, member, account, canBook } = props;
+  const { t, lang } = page;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>{t('contributions.date')}</th>
+          <th>{t('contributions.amount')}</th>
+          <th>{t('contributions.reference')}</th>
+          <th>{t('contributions.kind')}</th>
+          {canBook && <th></th>}
+        </tr>
+      </thead>
+      <tbody>
+        {account.bookings.map((booking) => (
+          <tr>
+            <td>{formatDate(booking.bookedOn, lang)}</td>
+            <td>
+              <Money cents={booking.amountCents} currency={labels.currency} page={page} />
+            </td>
+            <td>{booking.reference}</td>
+            <td>
+              {t(
+                booking.kind === 'reversal'
+                  ? 'contributions.kind.reversal'
+                  : 'contributions.kind.payment',
+              )}
+              {booking.source === 'bank-import' ? ` (${t('contributions.source.bank')})` : ''}
+              {booking.reversed && (
+                <>
+                  {' '}
+                  <span class="badge">{t('contributions.reversed')}</span>
+                </>
+              )}
+            </td>
+            {canBook && (
+              <td>
+                {booking.kind === 'payment' && !booking.reversed && (
+                  <form
+                    method="post"
+                    action={`/admin/bookings/${booking.id}/reverse`}
+                    class="inline"
+                  >
+                    <CsrfField token={page.csrfToken} />
+                    <input type="hidden" name="memberId" value={member.id} />
+                    <button type="submit" class="secondary">
+                      {t('contributions.reverse')}
+                    </button>
+                  </form>
+                )}
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The forms to book a payment and to set the fee. */
+function BookingForms(props: { page: PageContext; member: Member; today: string }) {
+  const { page, member } = props;
+  const { t } = page;
+  return (
+    <div class="grid">
+      <form method="post" action={`/admin/members/${member.id}/payments`}>
+        <h3>{t('contributions.bookPayment')}</h3>
+        <CsrfField token={page.csrfToken} />
+        <label>
+          {t('contributions.date')}
+          <input type="date" name="bookedOn" value={props.today} required />
+        </label>
+        <label>
+          {t('contributions.amount')}
+          <input name="amount" inputmode="decimal" placeholder="5,00" required />
+        </label>
+        <label>
+          {t('contributions.reference')}
+          <input name="reference" required />
+        </label>
+        <button type="submit">{t('contributions.book')}</button>
+      </form>
+      <form method="post" action={`/admin/members/${member.id}/fee`}>
+        <h3>{t('contributions.setFee')}</h3>
+        <CsrfField token={page.csrfToken} />
+        <label>
+          {t('contributions.amount')}
+          <input name="amount" inputmode="decimal" placeholder="5,00" required />
+        </label>
+        <label>
+          {t('contributions.interval')}
+          <select name="intervalMonths">
+            {[1, 3, 6, 12].map((months) => (
+              <option value={String(months)}>
+                {t(`contributions.interval.${months}` as never)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('contributions.validFrom')}
+          <input
+            type="date"
+            name="validFrom"
+            value={member.joinedOn > props.today ? member.joinedOn : props.today}
+            required
+          />
+        </label>
+        <button type="submit">{t('contributions.saveFee')}</button>
+      </form>
+    </div>
+  );
+}
+
+/** The audit history of a member: when, what, which fields, by whom (never values). */
+function MemberHistory(props: {
+  page: PageContext;
+  labels: RegistryLabels;
+  history: AuditEvent[];
+}) {
+  const { labels } = props;
+  const { t, lang } = props.page;
+  return (
+    <>
       <h2>{t('members.history')}</h2>
       <table>
         <thead>
@@ -447,6 +556,49 @@ export function MemberDetailPage(props: {
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+/** The detail page: registry data, contributions, history. */
+export function MemberDetailPage(props: {
+  page: PageContext;
+  labels: RegistryLabels;
+  member: Member;
+  account: Account;
+  history: AuditEvent[];
+  today: string;
+  notice?: string | undefined;
+  issues?: readonly FieldIssue[];
+}) {
+  const { page, labels, member, account } = props;
+  const { t } = page;
+  const canBook = hasRole(page.session, 'board', 'treasurer');
+  return (
+    <Layout page={page} title={`${member.firstName} ${member.lastName}`}>
+      <MemberHeading
+        page={page}
+        member={member}
+        today={props.today}
+        notice={props.notice}
+        issues={props.issues}
+      />
+      <RegistryFacts page={page} labels={labels} member={member} />
+
+      <h2>{t('contributions.title')}</h2>
+      <AccountFacts page={page} labels={labels} account={account} />
+      <BookingTable
+        page={page}
+        labels={labels}
+        member={member}
+        account={account}
+        canBook={canBook}
+      />
+      {canBook && !member.restrictedAt && (
+        <BookingForms page={page} member={member} today={props.today} />
+      )}
+
+      <MemberHistory page={page} labels={labels} history={props.history} />
     </Layout>
   );
 }

@@ -42,6 +42,75 @@ const STATUS: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500> =
   internal: 500,
 };
 
+/** The not-found page, or its JSON for API clients. */
+async function notFoundResponse(c: AppContext): Promise<Response> {
+  const t = c.get('t');
+  if (wantsJson(c)) return c.json({ error: { code: 'not_found', message: 'Not found.' } }, 404);
+  return c.html(
+    await renderDocument(
+      <ErrorPage
+        page={pageContext(c)}
+        title={t('error.notFound.title')}
+        message={t('error.notFound.text')}
+      />,
+    ),
+    404,
+  );
+}
+
+/**
+ * The answer to a thrown error: the login redirect, the typed error's page or JSON, or a logged
+ * 500 with an id to quote.
+ */
+async function errorResponse(deps: WebFrameDeps, error: Error, c: AppContext): Promise<Response> {
+  // A code with a text under `error.code.<code>` (in any catalogue) is shown in the page's
+  // language; the error's own English message stays for JSON clients and the log.
+  // The error may come from a middleware that ran before the language was chosen.
+  const t = (c.var as Partial<AppVariables>).lang
+    ? c.get('t')
+    : translator(deps.defaultLang, deps.messages);
+  if (error instanceof AppError) {
+    if (error.kind === 'unauthenticated' && !wantsJson(c) && c.req.method === 'GET') {
+      const next = new URL(c.req.url).pathname;
+      return c.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+    }
+    const status = STATUS[error.kind];
+    const codeKey = `error.code.${error.code}`;
+    if (wantsJson(c)) {
+      return c.json(
+        { error: { code: error.code, message: error.message, issues: error.issues } },
+        status,
+      );
+    }
+    return c.html(
+      await renderDocument(
+        <ErrorPage
+          page={pageContext(c)}
+          title={t('error.title')}
+          message={t.has(codeKey) ? t(codeKey) : error.message}
+          code={error.code}
+        />,
+      ),
+      status,
+    );
+  }
+  const errorId = newId();
+  deps.log.error({ err: error, errorId, route: routePath(c) }, 'unhandled error');
+  if (wantsJson(c)) {
+    return c.json({ error: { code: 'internal', message: `Internal error ${errorId}.` } }, 500);
+  }
+  return c.html(
+    await renderDocument(
+      <ErrorPage
+        page={pageContext(c)}
+        title={t('error.title')}
+        message={t('error.internal', { id: errorId })}
+      />,
+    ),
+    500,
+  );
+}
+
 /**
  * The frame every treff route runs in: security headers with a CSP that allows nothing from
  * another origin and no script, a request log without IPs or query strings, a body limit, the
@@ -144,69 +213,9 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
     return c.body(asset.body);
   });
 
-  app.notFound(async (c) => {
-    const t = c.get('t');
-    if (wantsJson(c)) return c.json({ error: { code: 'not_found', message: 'Not found.' } }, 404);
-    return c.html(
-      await renderDocument(
-        <ErrorPage
-          page={pageContext(c)}
-          title={t('error.notFound.title')}
-          message={t('error.notFound.text')}
-        />,
-      ),
-      404,
-    );
-  });
+  app.notFound(notFoundResponse);
 
-  app.onError(async (error, c) => {
-    // A code with a text under `error.code.<code>` (in any catalogue) is shown in the page's
-    // language; the error's own English message stays for JSON clients and the log.
-    // The error may come from a middleware that ran before the language was chosen.
-    const t = (c.var as Partial<AppVariables>).lang
-      ? c.get('t')
-      : translator(deps.defaultLang, deps.messages);
-    if (error instanceof AppError) {
-      if (error.kind === 'unauthenticated' && !wantsJson(c) && c.req.method === 'GET') {
-        const next = new URL(c.req.url).pathname;
-        return c.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
-      }
-      const status = STATUS[error.kind];
-      const codeKey = `error.code.${error.code}`;
-      if (wantsJson(c)) {
-        return c.json(
-          { error: { code: error.code, message: error.message, issues: error.issues } },
-          status,
-        );
-      }
-      return c.html(
-        await renderDocument(
-          <ErrorPage
-            page={pageContext(c)}
-            title={t('error.title')}
-            message={t.has(codeKey) ? t(codeKey) : error.message}
-            code={error.code}
-          />,
-        ),
-        status,
-      );
-    }
-    const errorId = newId();
-    deps.log.error({ err: error, errorId, route: routePath(c) }, 'unhandled error');
-    if (wantsJson(c)) {
-      return c.json({ error: { code: 'internal', message: `Internal error ${errorId}.` } }, 500);
-    }
-    return c.html(
-      await renderDocument(
-        <ErrorPage
-          page={pageContext(c)}
-          title={t('error.title')}
-          message={t('error.internal', { id: errorId })}
-        />,
-      ),
-      500,
-    );
-  });
+  app.onError((error, c) => errorResponse(deps, error, c));
   return app;
 }
 

@@ -83,12 +83,139 @@ export function IssueList(props: { issues: readonly { path: string; message: str
   );
 }
 
+/** The navigation entries the session's roles open. */
+function RoleLinks(props: { page: PageContext }) {
+  const { t, session } = props.page;
+  return (
+    <>
+      {hasRole(session, 'board', 'treasurer') && (
+        <li>
+          <a href="/admin/members">{t('nav.members')}</a>
+        </li>
+      )}
+      {hasRole(session, 'board', 'treasurer') && (
+        <li>
+          <a href="/admin/contributions">{t('nav.contributions')}</a>
+        </li>
+      )}
+      {hasRole(session, 'board') && (
+        <li>
+          <a href="/admin/disclosures">{t('nav.disclosures')}</a>
+        </li>
+      )}
+      {hasRole(session, 'admin') && (
+        <li>
+          <a href="/admin/accounts">{t('nav.accounts')}</a>
+        </li>
+      )}
+      {hasRole(session, 'admin') && (
+        <li>
+          <a href="/admin/retention">{t('nav.retention')}</a>
+        </li>
+      )}
+      {hasRole(session, 'admin') && (
+        <li>
+          <a href="/admin/keys">{t('nav.keys')}</a>
+        </li>
+      )}
+      {hasRole(session, 'admin') && (
+        <li>
+          <a href="/admin/doctor">{t('nav.doctor')}</a>
+        </li>
+      )}
+      {hasRole(session, 'admin') && (
+        <li>
+          <a href="/admin/outbox">{t('nav.outbox')}</a>
+        </li>
+      )}
+      {session?.memberId && (
+        <li>
+          <a href="/me">{t('nav.me')}</a>
+        </li>
+      )}
+    </>
+  );
+}
+
+/** Logout or login, and the switch to the other language. */
+function SessionControls(props: { page: PageContext }) {
+  const { t, lang, session, csrfToken, path } = props.page;
+  return (
+    <>
+      {session ? (
+        <li>
+          <form method="post" action="/logout" class="inline">
+            <CsrfField token={csrfToken} />
+            <button type="submit" class="secondary">
+              {t('nav.logout')}
+            </button>
+          </form>
+        </li>
+      ) : (
+        <li>
+          <a href="/login">{t('nav.login')}</a>
+        </li>
+      )}
+      <li class="lang-switch">
+        {lang === 'de' ? (
+          <a href={`${path}?lang=en`} lang="en">
+            English
+          </a>
+        ) : (
+          <a href={`${path}?lang=de`} lang="de">
+            Deutsch
+          </a>
+        )}
+      </li>
+    </>
+  );
+}
+
+/** The footer: the no-cookies note and the links to the privacy policy and the transparency page. */
+function SiteFooter(props: { page: PageContext }) {
+  const { t, lang } = props.page;
+  return (
+    <footer>
+      <small class="muted">{t('footer.noCookies')}</small>
+      {/* The policy's and the transparency page's paths are fixed (their modules); core does
+          not import a module. */}
+      <small>
+        {' '}
+        <a href={lang === 'de' ? '/datenschutz' : '/privacy'}>{t('footer.privacy')}</a> ·{' '}
+        <a href={lang === 'de' ? '/transparenz' : '/transparency'}>{t('footer.transparency')}</a>
+      </small>
+    </footer>
+  );
+}
+
+/** The header: the club's name and the navigation. */
+function SiteHeader(props: { page: PageContext }) {
+  const { clubName } = props.page;
+  return (
+    <header>
+      <nav>
+        <ul>
+          <li>
+            <a href="/">
+              <strong>{clubName}</strong>
+            </a>
+          </li>
+        </ul>
+        <ul>
+          <RoleLinks page={props.page} />
+          <SessionControls page={props.page} />
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
 /**
  * The page frame: own stylesheets only, no script, navigation by role, language switch and the
  * logout button. Nothing here loads from another origin.
  */
 export function Layout(props: { page: PageContext; title: string; children: Child }) {
-  const { t, lang, session, csrfToken, clubName, path } = props.page;
+  const { lang, clubName } = props.page;
   return (
     <html lang={lang}>
       <head>
@@ -100,102 +227,9 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         <link rel="stylesheet" href="/assets/treff.css" />
       </head>
       <body>
-        <header>
-          <nav>
-            <ul>
-              <li>
-                <a href="/">
-                  <strong>{clubName}</strong>
-                </a>
-              </li>
-            </ul>
-            <ul>
-              {hasRole(session, 'board', 'treasurer') && (
-                <li>
-                  <a href="/admin/members">{t('nav.members')}</a>
-                </li>
-              )}
-              {hasRole(session, 'board', 'treasurer') && (
-                <li>
-                  <a href="/admin/contributions">{t('nav.contributions')}</a>
-                </li>
-              )}
-              {hasRole(session, 'board') && (
-                <li>
-                  <a href="/admin/disclosures">{t('nav.disclosures')}</a>
-                </li>
-              )}
-              {hasRole(session, 'admin') && (
-                <li>
-                  <a href="/admin/accounts">{t('nav.accounts')}</a>
-                </li>
-              )}
-              {hasRole(session, 'admin') && (
-                <li>
-                  <a href="/admin/retention">{t('nav.retention')}</a>
-                </li>
-              )}
-              {hasRole(session, 'admin') && (
-                <li>
-                  <a href="/admin/keys">{t('nav.keys')}</a>
-                </li>
-              )}
-              {hasRole(session, 'admin') && (
-                <li>
-                  <a href="/admin/doctor">{t('nav.doctor')}</a>
-                </li>
-              )}
-              {hasRole(session, 'admin') && (
-                <li>
-                  <a href="/admin/outbox">{t('nav.outbox')}</a>
-                </li>
-              )}
-              {session?.memberId && (
-                <li>
-                  <a href="/me">{t('nav.me')}</a>
-                </li>
-              )}
-              {session ? (
-                <li>
-                  <form method="post" action="/logout" class="inline">
-                    <CsrfField token={csrfToken} />
-                    <button type="submit" class="secondary">
-                      {t('nav.logout')}
-                    </button>
-                  </form>
-                </li>
-              ) : (
-                <li>
-                  <a href="/login">{t('nav.login')}</a>
-                </li>
-              )}
-              <li class="lang-switch">
-                {lang === 'de' ? (
-                  <a href={`${path}?lang=en`} lang="en">
-                    English
-                  </a>
-                ) : (
-                  <a href={`${path}?lang=de`} lang="de">
-                    Deutsch
-                  </a>
-                )}
-              </li>
-            </ul>
-          </nav>
-        </header>
+        <SiteHeader page={props.page} />
         <main>{props.children}</main>
-        <footer>
-          <small class="muted">{t('footer.noCookies')}</small>
-          {/* The policy's and the transparency page's paths are fixed (their modules); core does
-              not import a module. */}
-          <small>
-            {' '}
-            <a href={lang === 'de' ? '/datenschutz' : '/privacy'}>{t('footer.privacy')}</a> ·{' '}
-            <a href={lang === 'de' ? '/transparenz' : '/transparency'}>
-              {t('footer.transparency')}
-            </a>
-          </small>
-        </footer>
+        <SiteFooter page={props.page} />
       </body>
     </html>
   );
