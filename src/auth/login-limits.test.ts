@@ -153,7 +153,13 @@ for (const dialect of TEST_DIALECTS) {
           [null, '["address"]', 'system'],
         ].sort(),
       );
-      const text = JSON.stringify(rows);
+      // Ids are random hex, which may spell "ada" by chance: look at everything else.
+      const text = JSON.stringify(
+        rows.map(({ id, actor_id, object_id, ...rest }) => ({
+          ...rest,
+          ids: [id, actor_id, object_id].length,
+        })),
+      );
       for (const secret of ['198.51.100', 'wrong', 'ada', 'vorstand', boardPassword])
         assert.equal(text.includes(secret), false, secret);
     });

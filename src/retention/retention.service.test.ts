@@ -330,15 +330,28 @@ for (const dialect of TEST_DIALECTS) {
     test('runs a scheduled job in only one instance at a time', async () => {
       let concurrent = 0;
       let max = 0;
+      // The job holding the lock runs until the other two have given up (or 5 s have passed),
+      // so a slow machine cannot let one start after the first has finished.
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+        setTimeout(resolve, 5000).unref();
+      });
       const work = async () => {
         concurrent++;
         max = Math.max(max, concurrent);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await gate;
         concurrent--;
       };
-      const results = await Promise.all(
-        [1, 2, 3].map(() => withJobLock(t.deps.db, t.deps.dialect, 'demo', work)),
+      let gaveUp = 0;
+      const runs = [1, 2, 3].map(() =>
+        withJobLock(t.deps.db, t.deps.dialect, 'demo', work).then((ran) => {
+          if (!ran && ++gaveUp === 2) release();
+          return ran;
+        }),
       );
+      if (dialect === 'sqlite') release();
+      const results = await Promise.all(runs);
       const skipped = results.filter((ran) => !ran).length;
       if (dialect === 'postgres') {
         assert.equal(max, 1);
