@@ -22,6 +22,7 @@ import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
+import { registerRequestCommands, startReminderScheduler } from './requests/index.ts';
 import {
   formatStatusLine,
   retentionProblems,
@@ -180,6 +181,7 @@ async function startServer(
   // The WKS mail intake, when the declaration asks for one (keys module).
   const intake = await startMailIntake(runtime);
   const stopScheduler = startRetentionScheduler(runtime);
+  const stopReminders = startReminderScheduler(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
@@ -187,6 +189,7 @@ async function startServer(
     const stop = () => {
       void intake?.close();
       stopScheduler();
+      stopReminders();
       internal.close();
       server.close(() => {
         resolveStopped();
@@ -590,6 +593,13 @@ export function buildProgram(io: CliIO = processIO): Command {
     });
 
   registerKeyCommands(program.command('keys'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
+
+  registerRequestCommands(program.command('requests'), {
     out: (text) => {
       io.out(text);
     },

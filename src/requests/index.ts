@@ -35,3 +35,4 @@ export { approveRequest, type ApproveOptions, type Execution } from './execute.t
 export { ANSWERS_PER_HOUR, AUTO_REPLIED, sendAnswer } from './answers.ts';
 export { REMINDER_DAYS, sendDueReminders, startReminderScheduler } from './reminders.ts';
 export { dueDate, isNonWorkingDay, nextWorkingDay } from './deadline.ts';
+export { registerRequestCommands, type RequestsCliContext } from './requests.cli.ts';
