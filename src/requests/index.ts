@@ -36,3 +36,4 @@ export { ANSWERS_PER_HOUR, AUTO_REPLIED, sendAnswer } from './answers.ts';
 export { REMINDER_DAYS, sendDueReminders, startReminderScheduler } from './reminders.ts';
 export { dueDate, isNonWorkingDay, nextWorkingDay } from './deadline.ts';
 export { registerRequestCommands, type RequestsCliContext } from './requests.cli.ts';
+export { requestRoutes } from './requests.routes.tsx';
