@@ -28,6 +28,7 @@ export {
   isRequestKind,
   listRequests,
   recordRequest,
+  sweepClosedRequests,
   verifyRequest,
   type RequestDeps,
 } from './requests.service.ts';
