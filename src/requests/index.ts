@@ -27,6 +27,7 @@ export {
   getRequest,
   isRequestKind,
   listRequests,
+  recordPortalRequest,
   recordRequest,
   sweepClosedRequests,
   verifyRequest,

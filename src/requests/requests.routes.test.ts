@@ -3,11 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { addUser, createTestApp, memberInput, type TestApp } from '../../test/support/app.ts';
-import { TestClient } from '../../test/support/client.ts';
+import { memberPortalClient, TestClient } from '../../test/support/client.ts';
 import { TEST_DIALECTS } from '../../test/support/db.ts';
 import { CLI_ACTOR } from '../core/audit/index.ts';
 import { createMember } from '../members/index.ts';
-import { getRequest, recordRequest } from './index.ts';
+import { getRequest, listRequests, recordRequest } from './index.ts';
 
 for (const dialect of TEST_DIALECTS) {
   describe(`request pages (${dialect})`, () => {
@@ -128,6 +128,16 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await getRequest(t.deps, id)).state, 'open');
       assert.equal((await visitor.post(link)).status, 404);
       assert.equal((await visitor.get(link)).status, 404);
+    });
+
+    test('a data export in the portal lands in the ledger, closed as done', async () => {
+      const member = await memberPortalClient(t, 'ada@example.org');
+      assert.equal((await member.get('/me/data.json')).status, 200);
+      const [entry] = await listRequests(t.deps);
+      assert.equal(entry?.kind, 'access');
+      assert.equal(entry?.channel, 'portal');
+      assert.equal(entry?.state, 'done');
+      assert.equal(entry?.memberId, adaId);
     });
 
     test('members and anonymous visitors cannot see the requests', async () => {

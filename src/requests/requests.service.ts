@@ -540,3 +540,36 @@ export async function denyRequest(
   }
   return { request: await getRequest(deps, id), mailed };
 }
+
+/**
+ * Records what a member did or asked for in the portal (an account request, a key publication,
+ * a data export) in the ledger, identity `portal`. With `done`, the action has already been
+ * carried out and the entry is closed at once with that outcome. Never throws: the portal
+ * action has happened, a ledger failure is logged.
+ */
+export async function recordPortalRequest(
+  deps: RequestDeps,
+  actor: Actor,
+  input: {
+    memberId: string;
+    kind: RequestKind;
+    lang: 'de' | 'en';
+    username?: string | undefined;
+    done?: string | undefined;
+  },
+): Promise<void> {
+  try {
+    const { id } = await recordRequest(deps, actor, {
+      kind: input.kind,
+      channel: 'portal',
+      receivedAt: deps.clock.now(),
+      lang: input.lang,
+      identity: { kind: 'portal', memberId: input.memberId },
+      replyTo: null,
+      username: input.username,
+    });
+    if (input.done) await closeRequest(deps, actor, await getRequest(deps, id), 'done', input.done);
+  } catch (error) {
+    deps.log.error({ err: error, event: 'requests.portal.failed' }, 'portal request not recorded');
+  }
+}
