@@ -140,6 +140,23 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(entry?.memberId, adaId);
     });
 
+    test('an account request in the portal is approved through the ledger', async () => {
+      const member = await memberPortalClient(t, 'ada@example.org');
+      await member.get('/me/account');
+      await member.post('/me/account/request', { username: 'ada' });
+      const [entry] = await listRequests(t.deps);
+      assert.equal(entry?.kind, 'account.create');
+      assert.equal(entry?.state, 'open');
+      assert.equal(entry?.username, 'ada');
+      await board.get(`/admin/requests/${entry?.id ?? ''}`);
+      const approved = await board.post(`/admin/requests/${entry?.id ?? ''}/approve`, {
+        username: 'ada',
+      });
+      assert.equal(approved.status, 303);
+      const done = await getRequest(t.deps, entry?.id ?? '');
+      assert.equal(done.outcome, 'account.created');
+    });
+
     test('members and anonymous visitors cannot see the requests', async () => {
       const anonymous = new TestClient(t.app);
       assert.notEqual((await anonymous.get('/admin/requests')).status, 200);
