@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint';
 import boundaries from './eslint-rules/module-boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/*/data/', '**/__fixtures__/**'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      'examples/*/data/',
+      '**/__fixtures__/**',
+      'test/fuzz/corpus/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

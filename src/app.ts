@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config/load.ts';
 import { migrateToLatest, openDatabase } from './core/db/database.ts';
 import type { Deps } from './core/deps.ts';
+import { fileErasureJournal, journalPathIn, type ErasureJournal } from './core/erasure-journal.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
 import { createWebFrame } from './core/http/app.tsx';
 import type { AppEnv } from './core/http/context.ts';
@@ -25,6 +26,7 @@ import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
 import { doctorRoutes } from './services/index.ts';
+import { transparencyRoutes } from './transparency/index.ts';
 
 /** Deps plus the means to release them. */
 export interface Runtime extends Deps {
@@ -42,6 +44,7 @@ export interface RuntimeOptions {
   pgSchema?: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  journal?: ErasureJournal;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function createRuntime(
       background,
       loginLimits: createLoginLimits(clock),
       secret,
+      journal: options.journal ?? fileErasureJournal(journalPathIn(config.paths.dataDir)),
       messages,
       close: async () => {
         await background.settle();
@@ -144,6 +148,7 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', doctorRoutes(deps));
   app.route('/', retentionRoutes(deps));
   app.route('/', requestRoutes(deps));
+  app.route('/', transparencyRoutes(deps));
   // Last: the WKD is dispatched in front of the frame (keys module).
   return mountKeys(app, deps);
 }

@@ -18,9 +18,10 @@ import { TreffConfig } from './core/config/schema.ts';
 import { migrateToLatest } from './core/db/database.ts';
 import { AppError, formatIssues } from './core/errors.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
-import { createLogger } from './core/log.ts';
+import { createLogger, logLevel } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
+import { registerBackupCommands } from './backup/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
 import { registerRequestCommands, startReminderScheduler } from './requests/index.ts';
 import {
@@ -42,6 +43,7 @@ import {
   renderAll,
   writeRendered,
 } from './services/index.ts';
+import { registerTransparencyCommands, startDoctorScheduler } from './transparency/index.ts';
 import {
   createAccount,
   deleteAccount,
@@ -100,7 +102,7 @@ async function withRuntime<T>(
 ): Promise<T> {
   const config = await loadConfig(configPath(flag));
   const runtime = await createRuntime(config, {
-    log: createLogger({ level: 'warn' }),
+    log: createLogger({ level: logLevel(process.env, 'warn') }),
     ...io.runtimeOptions,
   });
   try {
@@ -182,6 +184,8 @@ async function startServer(
   const intake = await startMailIntake(runtime);
   const stopScheduler = startRetentionScheduler(runtime);
   const stopReminders = startReminderScheduler(runtime);
+  // The doctor's verdicts for the transparency page, stored so a page view never runs it.
+  const stopDoctor = startDoctorScheduler(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
@@ -190,6 +194,7 @@ async function startServer(
       void intake?.close();
       stopScheduler();
       stopReminders();
+      stopDoctor();
       internal.close();
       server.close(() => {
         resolveStopped();
@@ -217,6 +222,19 @@ export function buildProgram(io: CliIO = processIO): Command {
     })
     .exitOverride();
 
+  registerServerCommands(program, io);
+  registerConfigCommands(program, io);
+  registerMemberCommands(program, io);
+  registerAccountCommands(program, io);
+  registerServiceCommands(program, io);
+  registerRetentionCommands(program, io);
+  registerUserCommands(program, io);
+  registerPolicyCommands(program, io);
+  return program;
+}
+
+/** `treff init`, `demo`, `serve`. */
+function registerServerCommands(program: Command, io: CliIO): void {
   program
     .command('init')
     .description('create the data dir and database and print the first admin login')
@@ -264,14 +282,20 @@ export function buildProgram(io: CliIO = processIO): Command {
     )
     .action(async (options: { config?: string; port?: number; internalPort?: number }) => {
       const config = await loadConfig(configPath(options.config));
-      const runtime = await createRuntime(config, io.runtimeOptions);
+      const runtime = await createRuntime(config, {
+        log: createLogger({ level: logLevel(process.env, 'info') }),
+        ...io.runtimeOptions,
+      });
       try {
         await startServer(runtime, io, { port: options.port, internalPort: options.internalPort });
       } finally {
         await runtime.close();
       }
     });
+}
 
+/** `treff config check|schema`, `migrate`. */
+function registerConfigCommands(program: Command, io: CliIO): void {
   const configCommand = program.command('config').description('check or describe the declaration');
   configCommand
     .command('check')
@@ -312,7 +336,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       });
     });
   // createRuntime migrates on open; `treff migrate` exists so an admin can do it explicitly.
+}
 
+/** `treff members import|export|show`. */
+function registerMemberCommands(program: Command, io: CliIO): void {
   const members = program.command('members').description('the member registry');
   members
     .command('import')
@@ -387,7 +414,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         io.out(`${lines.join('\n')}\n`);
       });
     });
+}
 
+/** `treff accounts …`, `sync`. */
+function registerAccountCommands(program: Command, io: CliIO): void {
   const accounts = program
     .command('accounts')
     .description('member accounts for shell, mail and XMPP');
@@ -497,7 +527,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         for (const warning of report.warnings) io.err(`treff: warning: ${warning}\n`);
       });
     });
+}
 
+/** `treff services render`, `doctor`. */
+function registerServiceCommands(program: Command, io: CliIO): void {
   const services = program
     .command('services')
     .description('daemon configuration from the declaration');
@@ -541,7 +574,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       throw new CliFailure(message);
     },
   });
+}
 
+/** `treff retention run|status`, `backup`, `restore`, `keys …`. */
+function registerRetentionCommands(program: Command, io: CliIO): void {
   const retention = program.command('retention').description('deletion as declared, and its proof');
   retention
     .command('run')
@@ -592,20 +628,42 @@ export function buildProgram(io: CliIO = processIO): Command {
       });
     });
 
+  registerTransparencyCommands(program.command('transparency'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+    fail: (message) => {
+      throw new CliFailure(message);
+    },
+  });
+
+  registerBackupCommands(program, {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+    loadConfig: (flag) => loadConfig(configPath(flag)),
+    openRuntime: (config) =>
+      createRuntime(config, { log: createLogger({ level: 'warn' }), ...io.runtimeOptions }),
+  });
+
   registerKeyCommands(program.command('keys'), {
     out: (text) => {
       io.out(text);
     },
     withRuntime: (flag, run) => withRuntime(io, flag, run),
   });
-
   registerRequestCommands(program.command('requests'), {
     out: (text) => {
       io.out(text);
     },
     withRuntime: (flag, run) => withRuntime(io, flag, run),
   });
+}
 
+/** `treff users …`. */
+function registerUserCommands(program: Command, io: CliIO): void {
   const users = program.command('users').description('web logins for board, admins and treasurers');
   users
     .command('add')
@@ -685,7 +743,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       await withRuntime(io, options.config, (runtime) => deleteUser(runtime, CLI_ACTOR, username));
       io.out(`Deleted ${username}.\n`);
     });
+}
 
+/** `treff policy render|record`. */
+function registerPolicyCommands(program: Command, io: CliIO): void {
   const policy = program
     .command('policy')
     .description('the privacy policy and the Art. 30 record, rendered from the declaration');
@@ -718,8 +779,6 @@ export function buildProgram(io: CliIO = processIO): Command {
         io.out(renderRecord(runtime.config, options.lang, publishedOn));
       });
     });
-
-  return program;
 }
 
 function parsePort(value: string): number {

@@ -13,6 +13,7 @@ import { requestsMessages } from './requests/requests.messages.ts';
 import { retentionMessages } from './retention/retention.messages.ts';
 import { servicesMessages } from './services/services.messages.ts';
 import { siteMessages } from './site/site.messages.ts';
+import { transparencyMessages } from './transparency/transparency.messages.ts';
 
 /** The catalogues of core and of every module; a new module adds its own here. */
 export const CATALOGUES = {
@@ -28,6 +29,7 @@ export const CATALOGUES = {
   retention: retentionMessages,
   services: servicesMessages,
   site: siteMessages,
+  transparency: transparencyMessages,
 } as const;
 
 /**

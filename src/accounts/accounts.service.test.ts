@@ -113,6 +113,28 @@ for (const dialect of TEST_DIALECTS) {
       );
     });
 
+    test('refuses the shell group and Debian system names even where this host lacks them', async () => {
+      for (const name of [
+        'treff-shell',
+        'sudo',
+        'shadow',
+        'staff',
+        'systemd-network',
+        'debian-tor',
+        'postgres',
+        'ssl-cert',
+        'wheel',
+        'postdrop',
+        'abuse',
+      ]) {
+        await assert.rejects(
+          createAccount(t.deps, CLI_ACTOR, ada, name),
+          (e: unknown) => e instanceof ValidationError && e.code === 'username_reserved',
+          name,
+        );
+      }
+    });
+
     test('only an active member can hold an account', async () => {
       const former = (
         await createMember(
@@ -221,6 +243,23 @@ for (const dialect of TEST_DIALECTS) {
         (e: unknown) =>
           e instanceof ValidationError && e.issues.length === 1 && e.issues[0]?.path === 'line 1',
       );
+    });
+
+    test('refuses an SSH key whose comment holds a control or bidi character', async () => {
+      const { account } = await createAccount(t.deps, CLI_ACTOR, ada, 'ada');
+      for (const comment of ['lap\u0000top', 'lap\u202Etop', 'lap\rtop', 'lap\u2028top']) {
+        await assert.rejects(
+          setSshKeys(
+            t.deps,
+            CLI_ACTOR,
+            account.id,
+            `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9tT0NHIGF1dGggdGVzdCBrZXk ${comment}`,
+          ),
+          (e: unknown) => e instanceof ValidationError && e.issues[0]?.path === 'line 1',
+          JSON.stringify(comment),
+        );
+      }
+      assert.deepEqual((await findAccountById(t.deps.db, account.id))?.sshKeys, []);
     });
 
     test('lists only accounts past the request stage for the projections', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SYSTEM_ACTOR, recordAudit, type Actor } from '../core/audit/index.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
 import type { Deps } from '../core/deps.ts';
+import type { JournalEntry } from '../core/erasure-journal.ts';
 import { addDuration, parseDuration, type Duration } from '../core/duration.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/fs.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
@@ -33,6 +34,7 @@ import {
   type AccountServices,
 } from './accounts.repo.ts';
 import { checkAccountPassword } from './password.ts';
+import { SHELL_GROUP } from './projections.ts';
 
 export type { Account, AccountServices };
 
@@ -93,6 +95,25 @@ const RESERVED = [
   'meet',
 ];
 
+// Debian's static system users and groups (base-passwd's passwd.master and group.master) and
+// the dynamic ones of packages a treff host runs or commonly has, so a member's name (which is
+// also the name of the member's own group) never collides with one, whether or not the package
+// is installed yet. A member in group `sudo`, `shadow` or `treff-shell` would gain its rights.
+const SYSTEM_ACCOUNTS = [
+  ...['daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'news', 'uucp', 'proxy'],
+  ...['backup', 'list', 'irc', 'gnats', 'adm', 'tty', 'disk', 'kmem', 'dialout', 'fax'],
+  ...['voice', 'cdrom', 'floppy', 'tape', 'sudo', 'audio', 'dip', 'operator', 'src'],
+  ...['shadow', 'utmp', 'video', 'sasl', 'plugdev', 'staff', 'users', 'nogroup', 'wheel'],
+  ...['input', 'kvm', 'render', 'sgx', 'netdev', 'crontab', 'ssl-cert', 'messagebus', '_apt'],
+  ...['systemd-journal', 'systemd-network', 'systemd-resolve', 'systemd-timesync'],
+  ...['systemd-coredump', 'systemd-oom', 'tss', 'uuidd', 'tcpdump', 'polkitd', 'lpadmin'],
+  ...['ssh', '_ssh', 'postdrop', 'opendkim', 'opendmarc', 'debian-exim', 'debian-tor'],
+  ...['_chrony', 'ntp', 'ntpsec', 'postgres', 'redis', 'mysql', 'memcache', 'bind', 'unbound'],
+  ...['dnsmasq', 'clamav', 'amavis', 'debian-spamd', '_rspamd', 'letsencrypt', 'certbot'],
+  ...['docker', 'lxd', 'libvirt', 'statd', 'avahi', 'fwupd-refresh', 'sshd', 'dovenull'],
+  ...['jitsi-meet', 'turnserver', 'prosody', 'dovecot', 'postfix', 'nginx', 'www-data'],
+];
+
 function systemNames(): string[] {
   const names: string[] = [];
   for (const file of ['/etc/passwd', '/etc/group']) {
@@ -115,9 +136,14 @@ export function reservedUsernames(config: Deps['config']): Set<string> {
   );
   const wkd = config.services.wkd?.submissionAddress?.split('@')[0];
   return new Set(
-    [...RESERVED, ...systemNames(), ...contacts, ...(wkd ? [wkd] : [])].map((name) =>
-      name.toLowerCase(),
-    ),
+    [
+      ...RESERVED,
+      ...SYSTEM_ACCOUNTS,
+      SHELL_GROUP.name,
+      ...systemNames(),
+      ...contacts,
+      ...(wkd ? [wkd] : []),
+    ].map((name) => name.toLowerCase()),
   );
 }
 
@@ -363,6 +389,7 @@ export async function sendPasswordLink(deps: AccountDeps, account: Account): Pro
   const addresses = accountAddresses(deps.config, account.username);
   await deps.mailer.send({
     to: member.email,
+    ref: member.id,
     subject: t('mail.passwordLink.subject', { club: deps.config.club.name }),
     text: t('mail.passwordLink.body', {
       name: member.firstName,
@@ -551,7 +578,11 @@ export async function enableAccount(deps: AccountDeps, actor: Actor, id: string)
  * Deletes an account: the row goes at once (and with it every login), the home directory with
  * the mailbox and the XMPP data go at the next sync. The audit event names ids only.
  */
-export async function deleteAccount(deps: AccountDeps, actor: Actor, id: string): Promise<void> {
+export async function deleteAccount(
+  deps: AccountDeps & Pick<Deps, 'journal'>,
+  actor: Actor,
+  id: string,
+): Promise<void> {
   const account = await requireAccount(deps, id);
   const at = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
@@ -561,8 +592,33 @@ export async function deleteAccount(deps: AccountDeps, actor: Actor, id: string)
       memberId: account.memberId,
       objectId: id,
     });
+    await deps.journal.record(at, { kind: 'accounts.account', id });
   });
   await requestSync(deps);
+}
+
+/**
+ * Replays an account deletion of the erasure journal after a restore: the row goes again (its
+ * files are queued for the next sync again, which finds them gone or removes them), with the
+ * audit event dated as the original. Idempotent; returns whether the account was there.
+ */
+export async function replayAccountDeletion(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  entry: JournalEntry,
+): Promise<boolean> {
+  const account = await findAccountById(deps.db, entry.id);
+  if (!account) return false;
+  const at = new Date(entry.at);
+  await deps.db.transaction().execute(async (trx) => {
+    await deleteAccountRow(trx, account, newId(), at.toISOString());
+    await recordAudit(trx, at, actor, {
+      event: 'accounts.account.deleted',
+      memberId: account.memberId,
+      objectId: account.id,
+    });
+  });
+  return true;
 }
 
 /** Switches the services of an account. */
@@ -594,8 +650,9 @@ export async function setAccountServices(
   await requestSync(deps);
 }
 
+// The comment may hold any text but control and format characters (no NUL, no bidi override).
 const SSH_KEY =
-  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n\r]{0,200})?$/;
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{0,200})?$/u;
 
 /**
  * Replaces the SSH public keys of an account (one OpenSSH key per line; options such as
@@ -653,7 +710,10 @@ export interface ReconcileReport {
  * an account whose member has left is disabled at once and scheduled for deletion after the
  * declared grace period; an account past that date is deleted.
  */
-export async function reconcileAccounts(deps: AccountDeps, actor: Actor): Promise<ReconcileReport> {
+export async function reconcileAccounts(
+  deps: AccountDeps & Pick<Deps, 'journal'>,
+  actor: Actor,
+): Promise<ReconcileReport> {
   const today = clubToday(deps);
   const grace = accountGracePeriod(deps.config);
   let disabled = 0;

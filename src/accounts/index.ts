@@ -15,6 +15,7 @@ export {
   getAccountOfMember,
   reconcileAccounts,
   recordLoginLockout,
+  replayAccountDeletion,
   setAccountPassword,
   type Account,
   type AccountServices,

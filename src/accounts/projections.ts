@@ -47,6 +47,8 @@ export interface Projection {
   files: ProjectedFile[];
   sshKeys: ProjectedFile[];
   homes: ProjectedHome[];
+  /** Accounts left out because a field could break a file's syntax (uid and reason only). */
+  refused: string[];
 }
 
 /** Whether an account may log in today: active status and an active membership. */
@@ -54,9 +56,24 @@ export function isLive(row: ProjectionRow, today: string): boolean {
   return row.status === 'active' && (row.leftOn === null || row.leftOn > today);
 }
 
-// GECOS is comma-separated and passwd colon-separated: neither may appear in a name.
+// GECOS is comma-separated and passwd colon-separated: neither may appear in a name, nor any
+// control or format character (a line break would add a line, a NUL end one early, a bidi
+// override disguise it). The registry refuses these already; this is the second line.
 function gecos(row: ProjectionRow): string {
-  return `${row.firstName} ${row.lastName}`.replace(/[:,\n\r\\]/g, ' ').trim();
+  return `${row.firstName} ${row.lastName}`.replace(/[:,\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').trim();
+}
+
+// What a username and a crypt(3) hash may look like in a projection (accounts.service checks
+// the username on the way in; the database is not trusted to hold only what it checked).
+const SAFE_USERNAME = /^[a-z][a-z0-9_-]{1,31}$/;
+const SAFE_HASH = /^\$[0-9a-z]+\$[./0-9A-Za-z$]+$/;
+// One OpenSSH key per line, no options, a comment without control or format characters.
+const SAFE_SSH_KEY = /^[a-z][a-z0-9@.-]* [A-Za-z0-9+/]+={0,3}( [^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*)?$/u;
+
+function hashOf(row: ProjectionRow): string {
+  if (row.passwordHash === null) return '*';
+  // A hash that could break the line locks the account instead (`!` never verifies).
+  return SAFE_HASH.test(row.passwordHash) ? row.passwordHash : '!';
 }
 
 function lines(entries: readonly string[]): string {
@@ -74,7 +91,13 @@ export function buildProjection(
   secret: string,
   today: string,
 ): Projection {
-  const live = rows.filter((row) => isLive(row, today));
+  const refused: string[] = [];
+  const live = rows.filter((row) => {
+    if (!isLive(row, today)) return false;
+    if (SAFE_USERNAME.test(row.username) && Number.isSafeInteger(row.uid)) return true;
+    refused.push(`uid ${row.uid}: the username is not a valid login name`);
+    return false;
+  });
   const shell = live.filter((row) => row.services.shell);
   const mail = config.services.mail ? live.filter((row) => row.services.mail) : [];
   const xmpp = config.services.xmpp ? live.filter((row) => row.services.xmpp) : [];
@@ -104,9 +127,7 @@ export function buildProjection(
     {
       // `*` = no password but not locked, so an SSH key still works before a password is set.
       path: PATHS.shadow,
-      content: lines(
-        shell.map((row) => `${row.username}:${row.passwordHash ?? '*'}::0:99999:7:::`),
-      ),
+      content: lines(shell.map((row) => `${row.username}:${hashOf(row)}::0:99999:7:::`)),
       mode: 0o640,
       group: 'shadow',
     },
@@ -115,8 +136,7 @@ export function buildProjection(
       path: PATHS.dovecotUsers,
       content: lines(
         mail.map(
-          (row) =>
-            `${row.username}:{CRYPT}${row.passwordHash ?? '*'}:${row.uid}:${row.uid}::${home(row)}::`,
+          (row) => `${row.username}:{CRYPT}${hashOf(row)}:${row.uid}:${row.uid}::${home(row)}::`,
         ),
       ),
       mode: 0o640,
@@ -150,11 +170,12 @@ export function buildProjection(
     },
     { path: PATHS.xmppSecret, content: `${secret}\n`, mode: 0o640, group: 'prosody' },
   ];
+  const keysOf = (row: ProjectionRow) => row.sshKeys.filter((key) => SAFE_SSH_KEY.test(key));
   const sshKeys = shell
-    .filter((row) => row.sshKeys.length > 0)
+    .filter((row) => keysOf(row).length > 0)
     .map((row) => ({
       path: `${PATHS.sshKeys}/${row.username}`,
-      content: lines(row.sshKeys),
+      content: lines(keysOf(row)),
       mode: 0o644,
       group: 'root' as const,
     }));
@@ -167,7 +188,7 @@ export function buildProjection(
       uid: row.uid,
       path: `${PATHS.homes}/${row.username}`,
     }));
-  return { files, sshKeys, homes };
+  return { files, sshKeys, homes, refused };
 }
 
 /**

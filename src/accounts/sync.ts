@@ -17,6 +17,7 @@ import {
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { SYSTEM_ACTOR } from '../core/audit/index.ts';
+import type { Deps } from '../core/deps.ts';
 import { ConflictError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs.ts';
 import { clubToday } from '../members/index.ts';
@@ -105,7 +106,7 @@ async function takeLock(path: string): Promise<() => Promise<void>> {
  * in step with memberships and carries out queued deletions (home with mailbox, XMPP data).
  */
 export async function runSync(
-  deps: AccountDeps & { secret: Buffer },
+  deps: AccountDeps & Pick<Deps, 'journal'> & { secret: Buffer },
   options: { root: string },
 ): Promise<SyncReport> {
   const root = options.root;
@@ -141,6 +142,9 @@ export async function runSync(
       deps.config,
       xmppAuthSecret(deps.secret),
       clubToday(deps),
+    );
+    report.warnings.push(
+      ...projection.refused.map((reason) => `left out of the projections: ${reason}`),
     );
     const postmap = await findPostmap();
     const writeProjected = async (file: ProjectedFile) => {

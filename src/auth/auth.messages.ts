@@ -13,7 +13,7 @@ export const authMessages = defineMessages({
     'login.submit': 'Anmelden',
     'login.failed': 'Benutzername oder Passwort stimmen nicht.',
     'login.throttled':
-      'Zu viele fehlgeschlagene Anmeldungen. Bitte versuche es in {seconds} Sekunden noch einmal.',
+      'Zu viele fehlgeschlagene Anmeldungen. Bitte versuche es in {seconds} s noch einmal.',
     'login.memberHint': 'Du bist Mitglied und möchtest deine Daten sehen?',
     'login.memberLink': 'Anmeldelink per E-Mail anfordern',
 
@@ -41,7 +41,7 @@ export const authMessages = defineMessages({
     'login.password': 'Password',
     'login.submit': 'Log in',
     'login.failed': 'Username or password is wrong.',
-    'login.throttled': 'Too many failed logins. Please try again in {seconds} seconds.',
+    'login.throttled': 'Too many failed logins. Please try again in {seconds} s.',
     'login.memberHint': 'Are you a member and want to see your data?',
     'login.memberLink': 'Request a login link by email',
 

@@ -36,7 +36,11 @@ function safeNext(value: unknown): string {
   if (/[\p{Cc}\\]/u.test(decoded) || decoded.startsWith('//')) return '';
   const url = new URL(value, NEXT_BASE);
   if (url.origin !== NEXT_BASE) return '';
-  return `${url.pathname}${url.search}${url.hash}`;
+  // The parser resolves dot segments, so `/.//evil.example` comes out as `//evil.example`, which a
+  // browser reads as another host: check what is returned, not only what came in.
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (path.startsWith('//') || path.startsWith('/\\')) return '';
+  return path;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;

@@ -4,6 +4,7 @@ import { ConflictError, ValidationError } from '../core/errors.ts';
 import { ROLES, type Role } from '../core/http/context.ts';
 import { hashToken, newId, newToken } from '../core/ids.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
+import { controlCharacterMessage, findControlCharacter } from '../core/validation.ts';
 import { recordAudit, type Actor } from '../core/audit/index.ts';
 import { translator, type Lang } from '../core/i18n/index.ts';
 import { authMessages } from './auth.messages.ts';
@@ -58,7 +59,8 @@ function checkPassword(password: string): void {
 
 /**
  * Creates a web user (board, admin, treasurer).
- * @throws ValidationError for a bad username, role or password; ConflictError `username_taken`.
+ * @throws ValidationError for a bad username, role, password or display name (control
+ *   characters); ConflictError `username_taken`.
  */
 export async function createUser(
   deps: Pick<Deps, 'db' | 'clock' | 'hasher'>,
@@ -90,6 +92,12 @@ export async function createUser(
     ]);
   }
   checkPassword(input.password);
+  const control = findControlCharacter(input.displayName ?? '');
+  if (control !== null) {
+    throw new ValidationError('display_name_invalid', 'The display name is not valid.', [
+      { path: 'displayName', message: controlCharacterMessage(control) },
+    ]);
+  }
   const at = deps.clock.now();
   const user: User = {
     id: newId(),
@@ -304,6 +312,7 @@ export async function requestLoginLink(
     });
     await deps.mailer.send({
       to: address,
+      ref: member.id,
       subject: t('mail.loginLink.subject', { club: deps.config.club.name }),
       text: t('mail.loginLink.body', {
         name: member.firstName,

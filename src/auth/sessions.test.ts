@@ -60,6 +60,8 @@ for (const dialect of TEST_DIALECTS) {
         '//evil.example',
         '/\\evil.example',
         '/%5cevil.example',
+        '/.//evil.example',
+        '/admin/../..//evil.example',
         'https://evil.example',
         '/%0d%0aSet-Cookie:x=y',
         '/ok\r\nLocation: https://evil.example',

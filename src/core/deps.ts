@@ -2,6 +2,7 @@ import type { Background } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config/load.ts';
 import type { Db, Dialect } from './db/database.ts';
+import type { ErasureJournal } from './erasure-journal.ts';
 import type { Catalogue } from './i18n/index.ts';
 import type { LoginLimits } from './limits/login.ts';
 import type { Logger } from './log.ts';
@@ -32,6 +33,8 @@ export interface Deps {
   loginLimits: LoginLimits;
   /** 32 random bytes from the data dir, for signing anonymous form tokens. */
   secret: Buffer;
+  /** Every erasure by kind and id, outside the database, replayed after a restore. */
+  journal: ErasureJournal;
   /** Every text of every module (src/messages.ts), for `translator(lang, deps.messages)`. */
   messages: Catalogue;
 }

@@ -12,7 +12,14 @@ export interface FieldIssue {
 
 /** Which HTTP status family an error belongs to; the edge maps it to a status code. */
 export type ErrorKind =
-  'validation' | 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'internal';
+  | 'validation'
+  | 'bad_request'
+  | 'too_large'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unauthenticated'
+  | 'internal';
 
 /** Base class of every error a service may throw on purpose. */
 export class AppError extends Error {
@@ -39,6 +46,22 @@ export class ValidationError extends AppError {
   constructor(code: string, message: string, issues: readonly FieldIssue[] = []) {
     super('validation', code, message, { issues });
     this.name = 'ValidationError';
+  }
+}
+
+/** The request itself cannot be read (a malformed form or multipart body): HTTP 400. */
+export class BadRequestError extends AppError {
+  constructor(code: string, message: string) {
+    super('bad_request', code, message);
+    this.name = 'BadRequestError';
+  }
+}
+
+/** The request body is larger than the server accepts: HTTP 413. */
+export class PayloadTooLargeError extends AppError {
+  constructor(code: string, message: string) {
+    super('too_large', code, message);
+    this.name = 'PayloadTooLargeError';
   }
 }
 

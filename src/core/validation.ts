@@ -122,3 +122,53 @@ export function parseOrThrow<T extends z.ZodType>(
   if (!result.success) throw new ValidationError(code, message, issuesFromZod(result.error));
   return result.data;
 }
+
+// Control (Cc) and format (Cf) characters, line and paragraph separators: NUL ends a C string,
+// CR/LF split a record in every line-based file a daemon reads, and bidi overrides (U+202A–202E,
+// U+2066–2069) make a name display as something else. Zero-width (non-)joiners stay: Persian
+// and Indic names and emoji sequences need them.
+const CONTROL_CHARACTER = /(?!\u200C|\u200D)[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const CONTROL_CHARACTER_EXCEPT_LINES = /(?!\u200C|\u200D|\t|\n|\r)[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/**
+ * The first control or format character in `value` (see above), or null. With `multiline`,
+ * tab, CR and LF are allowed.
+ */
+export function findControlCharacter(
+  value: string,
+  options: { multiline?: boolean } = {},
+): string | null {
+  const match = (options.multiline ? CONTROL_CHARACTER_EXCEPT_LINES : CONTROL_CHARACTER).exec(
+    value,
+  );
+  return match ? match[0] : null;
+}
+
+/** `U+202E`: how an invisible character is named in a message. */
+export function codePoint(character: string): string {
+  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The message for a refused control character, naming its code point. */
+export function controlCharacterMessage(character: string): string {
+  return `must not contain control characters (found ${codePoint(character)})`;
+}
+
+/**
+ * Trimmed text without control or format characters (one line unless `multiline`); the issue
+ * names the code point. Chain `.min()`, `.max()` after it as with `z.string()`.
+ */
+export function plainText(options: { multiline?: boolean } = {}) {
+  return z
+    .string()
+    .trim()
+    .check((context) => {
+      const found = findControlCharacter(context.value, options);
+      if (found !== null)
+        context.issues.push({
+          code: 'custom',
+          input: context.value,
+          message: controlCharacterMessage(found),
+        });
+    });
+}

@@ -18,6 +18,7 @@ export {
   publishKeyDirectly,
   removeKeyByAddress,
   removeStaleKeys,
+  replayKeyRemoval,
   staleKeysRemoved,
   type KeyListEntry,
   type StaleKeysReport,

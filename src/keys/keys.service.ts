@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../core/audit/index.ts';
 import { isUniqueViolation } from '../core/db/dialect.ts';
 import type { Db } from '../core/db/database.ts';
 import type { Deps } from '../core/deps.ts';
+import type { JournalEntry } from '../core/erasure-journal.ts';
 import { addDuration, parseDuration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { hashToken, newId } from '../core/ids.ts';
@@ -39,7 +40,7 @@ import { isActiveMember, ownerCheck } from './owners.ts';
 export type { WkdKey, KeySource };
 
 /** What the key functions need. */
-export type KeysDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'log' | 'mailer'>;
+export type KeysDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'log' | 'mailer' | 'journal'>;
 
 /** Wrong codes allowed per pending request before it is dropped. */
 export const MAX_CODE_ATTEMPTS = 5;
@@ -256,6 +257,7 @@ export async function requestPublication(
   if (mailed) {
     await deps.mailer.send({
       to: address,
+      ref: memberId,
       subject: t('mail.keyChallenge.subject', { club: deps.config.club.name }),
       text: t('mail.keyChallenge.body', {
         name: member.firstName,
@@ -330,7 +332,7 @@ export async function confirmPublication(
  * @throws ConflictError `publication_not_found` when the row was used meanwhile (a replay).
  */
 export async function publishPending(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'journal'>,
   actor: Actor,
   pending: WkdKey,
 ): Promise<WkdKey> {
@@ -341,7 +343,7 @@ export async function publishPending(
     if (!(await deleteKeyRow(trx, pending.id))) {
       throw new ConflictError('publication_not_found', 'This request has been used already.');
     }
-    await publishRow(trx, {
+    const replaced = await publishRow(trx, {
       id,
       memberId: pending.memberId,
       address: pending.address,
@@ -352,6 +354,8 @@ export async function publishPending(
       source: pending.source,
       at: at.toISOString(),
     });
+    // The member replaced that key: a restore must not publish it again.
+    if (replaced) await deps.journal.record(at, { kind: 'keys.key', id: replaced });
     await recordAudit(trx, at, actor, {
       event: 'keys.key.published',
       memberId: pending.memberId,
@@ -407,7 +411,7 @@ export async function publishKeyDirectly(
   const at = deps.clock.now();
   try {
     await deps.db.transaction().execute(async (trx) => {
-      await publishRow(trx, {
+      const replaced = await publishRow(trx, {
         id,
         memberId: owner.memberId,
         address: owner.address,
@@ -418,6 +422,7 @@ export async function publishKeyDirectly(
         source: options.source ?? 'cli',
         at: at.toISOString(),
       });
+      if (replaced) await deps.journal.record(at, { kind: 'keys.key', id: replaced });
       await recordAudit(trx, at, actor, {
         event: 'keys.key.published',
         memberId: owner.memberId,
@@ -451,7 +456,7 @@ type RemovalReason =
   | 'lapsed';
 
 async function removeRow(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'journal'>,
   actor: Actor,
   row: WkdKey,
   reason: RemovalReason,
@@ -471,6 +476,7 @@ async function removeRow(
       memberId: row.memberId,
       objectId: row.id,
     });
+    await deps.journal.record(at, { kind: 'keys.key', id: row.id });
   });
   return removed;
 }
@@ -480,7 +486,7 @@ async function removeRow(
  * Idempotent: without a key nothing happens. Returns whether a published key was removed.
  */
 export async function removeKeyOfMember(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'journal'>,
   actor: Actor,
   memberId: string,
 ): Promise<boolean> {
@@ -497,7 +503,7 @@ export async function removeKeyOfMember(
  * @throws NotFoundError `key_not_found`.
  */
 export async function removeKeyById(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'journal'>,
   actor: Actor,
   id: string,
 ): Promise<void> {
@@ -512,7 +518,7 @@ export async function removeKeyById(
  * @throws NotFoundError `key_not_found` when nothing is published for the address.
  */
 export async function removeKeyByAddress(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'journal'>,
   actor: Actor,
   address: string,
 ): Promise<void> {
@@ -522,6 +528,29 @@ export async function removeKeyByAddress(
   const published = await findKeyByAddress(deps.db, normalised, 'published');
   if (!published || !(await removeRow(deps, actor, published, 'request')))
     throw new NotFoundError('key_not_found', `No key is published for ${address}.`);
+}
+
+/**
+ * Replays a key removal of the erasure journal after a restore: the row goes again, audited as
+ * the original. Idempotent; returns whether the key was there.
+ */
+export async function replayKeyRemoval(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  entry: JournalEntry,
+): Promise<boolean> {
+  const row = await findKeyById(deps.db, entry.id);
+  if (!row) return false;
+  const at = new Date(entry.at);
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await deleteKeyRow(trx, row.id))) return;
+    await recordAudit(trx, at, actor, {
+      event: row.state === 'published' ? 'keys.key.removed' : 'keys.publication.dropped',
+      memberId: row.memberId,
+      objectId: row.id,
+    });
+  });
+  return true;
 }
 
 /** The published and pending keys of one member (portal, access report). */
@@ -575,7 +604,7 @@ export interface StaleKeysReport {
  * (`keys.key.removed`, `keys.publication.lapsed`) in the transaction that makes it.
  */
 export async function removeStaleKeys(
-  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'journal'>,
   actor: Actor,
   options: { dryRun?: boolean } = {},
 ): Promise<StaleKeysReport> {

@@ -4,6 +4,7 @@ import type { Transporter } from 'nodemailer';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config/load.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../core/fs.ts';
+import { mailDeliveryError } from '../core/mail/mailer.ts';
 
 /**
  * Mail for the Web Key Service. The WKS messages are MIME structures that must arrive byte for
@@ -52,9 +53,14 @@ export function rawMailerFor(config: Config, clock: Clock, password?: string): R
           ...(smtp.user ? { auth: { user: smtp.user, pass: password ?? '' } } : {}),
         }),
       );
+      // A refusal's error must not carry the address into the log (core/mail).
       await (
         await transport
-      ).sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw: message });
+      )
+        .sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw: message })
+        .catch((error: unknown) => {
+          throw mailDeliveryError(error);
+        });
     },
   };
 }

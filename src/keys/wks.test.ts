@@ -311,5 +311,15 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(sent.length, 0);
       assert.deepEqual(await listKeys(t.deps, 'pending'), []);
     });
+
+    test('ignores a mail whose part has an empty Content-Type header instead of failing', async () => {
+      const empty = `From: ${ADA}\r\nTo: ${SUBMISSION}\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: \r\n\r\nx\r\n--b--\r\n`;
+      assert.deepEqual(await receiveWksMail(deps, empty), { kind: 'ignored', reason: 'not_wks' });
+      const encrypted = empty.replace('multipart/mixed', 'multipart/encrypted');
+      assert.deepEqual(await receiveWksMail(deps, encrypted), {
+        kind: 'ignored',
+        reason: 'undecryptable',
+      });
+    });
   });
 }

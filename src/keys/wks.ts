@@ -86,10 +86,18 @@ function parse(raw: Buffer | string) {
   return parseInboundMail(raw);
 }
 
+/**
+ * The lower-cased content type of a part. mailparser gives `false` instead of a string for an
+ * empty `Content-Type:` header, despite its typings.
+ */
+function typeOf(attachment: { contentType: unknown }): string {
+  return typeof attachment.contentType === 'string' ? attachment.contentType.toLowerCase() : '';
+}
+
 /** The first part of a parsed entity with a WKS content type, or its text body. */
 function payloadOf(parsed: Awaited<ReturnType<typeof parse>>): Payload | undefined {
   for (const attachment of parsed.attachments) {
-    const type = attachment.contentType.toLowerCase();
+    const type = typeOf(attachment);
     if (
       type === 'application/pgp-keys' ||
       type === 'application/vnd.gnupg.wks' ||
@@ -118,7 +126,7 @@ async function extractPayload(
       : '';
   if (value !== 'multipart/encrypted') return payloadOf(parsed);
   const armored = parsed.attachments.find(
-    (attachment) => attachment.contentType.toLowerCase() === 'application/octet-stream',
+    (attachment) => typeOf(attachment) === 'application/octet-stream',
   );
   if (!armored) return 'undecryptable';
   let inner: Uint8Array;

@@ -120,3 +120,61 @@ test('matches by member number after a keyword, by the only known number, or not
     candidates: ['99'],
   });
 });
+
+test('a stray quote that runs into the next rows names its line instead of swallowing them', () => {
+  const header = 'Datum;Betrag;Verwendungszweck';
+  const relaxed = [
+    header,
+    '01.03.2026;10,00;"Beitrag 42',
+    '02.03.2026;20,00;"Beitrag 43',
+    '03.03.2026;5,00;Nr 44',
+  ].join('\n');
+  const closedLater = [
+    header,
+    '01.03.2026;10,00;"Beitrag 42',
+    '02.03.2026;20,00;Beitrag 43"',
+    '03.03.2026;5,00;Nr 44',
+  ].join('\n');
+  for (const text of [relaxed, closedLater]) {
+    const { issues } = parseStatement(text, guessMapping(text).mapping);
+    assert.equal(issues.length, 1, text);
+    assert.equal(issues[0]?.line, 2);
+    assert.equal(issues[0]?.path, 'Verwendungszweck');
+    assert.match(issues[0]?.message ?? '', /stray quote/);
+  }
+  const neverClosed = [
+    header,
+    '01.03.2026;10,00;Nr 41',
+    '02.03.2026;10,00;"Beitrag 42',
+    '03.03.2026;5,00;Nr 44',
+  ].join('\n');
+  const { issues } = parseStatement(neverClosed, guessMapping(neverClosed).mapping);
+  assert.deepEqual(
+    issues.map((issue) => [issue.line, issue.message]),
+    [[3, 'a quote opened in this line is never closed (a stray quote?)']],
+  );
+});
+
+test('a quote inside an unquoted reference is kept as text', () => {
+  const text =
+    'Datum;Betrag;Verwendungszweck\n01.03.2026;10,00;Beitrag "Maerz" 42\n02.03.2026;5,00;Nr 43\n';
+  const { rows, issues } = parseStatement(text, guessMapping(text).mapping);
+  assert.deepEqual(issues, []);
+  assert.deepEqual(
+    rows.map((row) => row.reference),
+    ['Beitrag "Maerz" 42', 'Nr 43'],
+  );
+});
+
+test('refuses a control character in a reference or payer, naming line and column', () => {
+  const text =
+    'Datum;Betrag;Verwendungszweck;Name\n01.03.2026;10,00;Nr 42\u202E;Ada\n02.03.2026;5,00;Nr 43;Al\u0000an\n';
+  const { issues } = parseStatement(text, guessMapping(text).mapping);
+  assert.deepEqual(
+    issues.map((issue) => `${issue.line}:${issue.path}:${issue.message}`),
+    [
+      '2:Verwendungszweck:must not contain control characters (found U+202E)',
+      '3:Name:must not contain control characters (found U+0000)',
+    ],
+  );
+});

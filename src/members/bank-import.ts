@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { startLine } from '../core/csv.ts';
+import {
+  MAX_CSV_ROWS,
+  startLine,
+  TOO_MANY_ROWS_MESSAGE,
+  strayQuoteMessage,
+  UNCLOSED_QUOTE_MESSAGE,
+  unclosedQuoteLine,
+} from '../core/csv.ts';
+import { controlCharacterMessage, findControlCharacter } from '../core/validation.ts';
 import type { LineIssue } from './members.csv.ts';
 import { parseAmount } from './money.ts';
 
@@ -113,19 +121,47 @@ export function headerColumns(
   delimiter: BankMapping['delimiter'],
   headerLine: number,
 ): string[] {
-  const records = readRecords(text, delimiter, headerLine);
-  return (records[0]?.record ?? []).map((cell) => cell.trim());
+  // Only the header line: a broken quote further down is the statement's problem, reported
+  // with its line when the rows are read, not an error while columns are guessed.
+  try {
+    const records = readRecords(text, delimiter, headerLine, headerLine);
+    return (records[0]?.record ?? []).map((cell) => cell.trim());
+  } catch {
+    return [];
+  }
 }
 
-function readRecords(text: string, delimiter: string, headerLine: number) {
+function readRecords(
+  text: string,
+  delimiter: string,
+  headerLine: number,
+  toLine?: number,
+  toRecord?: number,
+) {
   return parse(text, {
     delimiter,
     from_line: headerLine,
+    ...(toLine === undefined ? {} : { to_line: toLine }),
+    ...(toRecord === undefined ? {} : { to: toRecord }),
     info: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
   }) as unknown as { record: string[]; info: { lines: number } }[];
+}
+
+// A legitimate multi-line field (a reference split over two lines) holds text; one that holds
+// a quote character (csv-parse's relaxed reading keeps a quote it could not close) or the
+// delimiter on a later line holds other rows.
+function swallowsRows(value: string, delimiter: string): boolean {
+  if (!value.includes('\n')) return false;
+  return (
+    value.includes('"') ||
+    value
+      .split('\n')
+      .slice(1)
+      .some((part) => part.includes(delimiter))
+  );
 }
 
 /** Parses `DD.MM.YYYY`, `DD.MM.YY` or `YYYY-MM-DD`; null otherwise. */
@@ -166,8 +202,22 @@ export function parseStatement(
   const issues: LineIssue[] = [];
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = readRecords(text, mapping.delimiter, mapping.headerLine);
+    // The header, the allowed rows and one more, which is how a longer file is recognised.
+    records = readRecords(text, mapping.delimiter, mapping.headerLine, undefined, MAX_CSV_ROWS + 2);
   } catch (error) {
+    if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') {
+      const line = unclosedQuoteLine(text, mapping.headerLine);
+      return {
+        rows: [],
+        issues: [
+          {
+            line,
+            path: '',
+            message: UNCLOSED_QUOTE_MESSAGE,
+          },
+        ],
+      };
+    }
     return {
       rows: [],
       issues: [
@@ -202,12 +252,49 @@ export function parseStatement(
   const numberAt = index(mapping.memberNumberColumn, 'memberNumber', false);
   if (issues.length > 0) return { rows: [], issues };
 
+  const extra = records[MAX_CSV_ROWS + 1];
+  if (extra) {
+    return {
+      rows: [],
+      issues: [
+        {
+          line: startLine(extra.record, extra.info.lines),
+          path: '',
+          message: TOO_MANY_ROWS_MESSAGE,
+        },
+      ],
+    };
+  }
   const rows: StatementRow[] = [];
   const occurrences = new Map<string, number>();
   for (const { record, info } of records.slice(1)) {
     const line = startLine(record, info.lines);
     const cell = (at: number) => (at >= 0 ? (record[at] ?? '').trim() : '');
     if (record.every((value) => value.trim() === '')) continue;
+    const merged = record.findIndex((value) => swallowsRows(value, mapping.delimiter));
+    if (merged !== -1) {
+      // A stray quote made one field of this line run into the next lines: those rows would
+      // vanish into a reference. Refuse the file rather than book less than it says.
+      issues.push({
+        line,
+        path: header[merged] ?? `column ${merged + 1}`,
+        message: strayQuoteMessage(record[merged] ?? ''),
+      });
+      continue;
+    }
+    const control = [referenceAt, counterpartyAt, numberAt].find(
+      (at) => at >= 0 && findControlCharacter(cell(at), { multiline: true }) !== null,
+    );
+    if (control !== undefined) {
+      issues.push({
+        line,
+        path: header[control] ?? '',
+        message: controlCharacterMessage(
+          findControlCharacter(cell(control), { multiline: true }) ?? '',
+        ),
+      });
+      continue;
+    }
     const bookedOn = parseStatementDate(cell(dateAt));
     const amountCents = parseAmount(cell(amountAt), mapping.decimal);
     if (!bookedOn) issues.push({ line, path: 'date', message: `"${cell(dateAt)}" is not a date` });

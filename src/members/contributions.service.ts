@@ -16,8 +16,9 @@ import {
   findBankRow,
   findBooking,
   insertBankImport,
-  insertBankRow,
+  insertBankRows,
   insertBooking,
+  insertBookings,
   insertFee,
   isReversed,
   listBookingsOf,
@@ -276,6 +277,10 @@ export async function previewBankImport(
   text: string,
   mapping: BankMapping,
 ): Promise<PreviewRow[]> {
+  return matchStatement(deps.db, readStatement(text, mapping));
+}
+
+function readStatement(text: string, mapping: BankMapping): StatementRow[] {
   const { rows, issues } = parseStatement(text, mapping);
   if (issues.length > 0) {
     throw new ValidationError(
@@ -287,19 +292,32 @@ export async function previewBankImport(
       })),
     );
   }
+  return rows;
+}
+
+async function matchStatement(
+  db: Deps['db'],
+  rows: readonly StatementRow[],
+): Promise<PreviewRow[]> {
   const numbers = new Map<string, string>();
-  for (const [number, entry] of await listAllMemberNumbers(deps.db)) {
+  for (const [number, entry] of await listAllMemberNumbers(db)) {
     if (!entry.restricted) numbers.set(number, entry.id);
   }
   const seen = await existingFingerprints(
-    deps.db,
+    db,
     rows.map((row) => row.fingerprint),
   );
-  return rows.map((row) => ({
-    ...row,
-    match: matchRow(row, numbers),
-    duplicate: seen.has(row.fingerprint),
-  }));
+  const matched: PreviewRow[] = [];
+  for (const row of rows) {
+    // Matching 20,000 references takes a while: other requests get their turn in between.
+    if (matched.length % 1000 === 999) await nextTurn();
+    matched.push({ ...row, match: matchRow(row, numbers), duplicate: seen.has(row.fingerprint) });
+  }
+  return matched;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The outcome of a bank import. */
@@ -325,8 +343,13 @@ export async function commitBankImport(
 ): Promise<BankImportResult> {
   const at = deps.clock.now();
   const importId = newId();
+  // Parsing is the slow part and needs no database: it happens before the transaction, which
+  // then holds the (SQLite: only) connection just for matching and a few multi-row inserts.
+  const statement = readStatement(text, mapping);
+  // Let the requests that queued up during the parse run before the transaction starts.
+  await nextTurn();
   return deps.db.transaction().execute(async (trx) => {
-    const preview = await previewBankImport({ db: trx }, text, mapping);
+    const preview = await matchStatement(trx, statement);
     const fresh = preview.filter((row) => !row.duplicate);
     const matched = fresh.filter((row) => row.match.status === 'matched');
     await insertBankImport(trx, {
@@ -341,9 +364,12 @@ export async function commitBankImport(
     const events: AuditEntry[] = [
       { event: 'contributions.bank_import.created', objectId: importId },
     ];
+    const bankRows: Parameters<typeof insertBankRows>[1][number][] = [];
+    const bookings: Parameters<typeof insertBookings>[1][number][] = [];
     for (const row of fresh) {
+      if (bankRows.length % 1000 === 999) await nextTurn();
       const rowId = newId();
-      await insertBankRow(trx, {
+      bankRows.push({
         id: rowId,
         importId,
         line: row.line,
@@ -356,7 +382,7 @@ export async function commitBankImport(
       });
       if (row.match.status === 'matched') {
         const bookingId = newId();
-        await insertBooking(trx, {
+        bookings.push({
           id: bookingId,
           memberId: row.match.memberId,
           bookedOn: row.bookedOn,
@@ -376,6 +402,8 @@ export async function commitBankImport(
         });
       }
     }
+    await insertBankRows(trx, bankRows);
+    await insertBookings(trx, bookings);
     await recordAuditBatch(trx, at, actor, events);
     return {
       importId,

@@ -4,6 +4,7 @@ import { formatDate, formatDateTime, formatMoney } from '../core/i18n/index.ts';
 import type { BankMapping } from './bank-import.ts';
 import type { BankRow } from './contributions.repo.ts';
 import type { BankImportResult, PreviewRow } from './contributions.service.ts';
+import { PREVIEW_ROWS } from './members.views.tsx';
 
 /** Per-club settings the contribution views show. */
 export interface LedgerLabels {
@@ -180,8 +181,15 @@ export function BankPreviewPage(props: {
   const { page, labels, mapping } = props;
   const { t, lang } = page;
   const none = t('bank.noColumn');
-  const matched =
-    props.rows?.filter((row) => !row.duplicate && row.match.status === 'matched').length ?? 0;
+  const rows = props.rows ?? [];
+  const matched = rows.filter((row) => !row.duplicate && row.match.status === 'matched').length;
+  const duplicates = rows.filter((row) => row.duplicate).length;
+  // The rows a person must look at first, then the rest, at most PREVIEW_ROWS of them.
+  const needsAttention = (row: PreviewRow) => !row.duplicate && row.match.status !== 'matched';
+  const shown = [
+    ...rows.filter(needsAttention),
+    ...rows.filter((row) => !needsAttention(row)),
+  ].slice(0, PREVIEW_ROWS);
   return (
     <Layout page={page} title={t('bank.title')}>
       <h1>{t('bank.title')}</h1>
@@ -189,7 +197,9 @@ export function BankPreviewPage(props: {
       {props.issues.length > 0 && (
         <Flash kind="error">
           {t('bank.problems')}
-          <IssueList issues={props.issues} />
+          <IssueList issues={props.issues.slice(0, PREVIEW_ROWS)} />
+          {props.issues.length > PREVIEW_ROWS &&
+            t('import.moreProblems', { shown: PREVIEW_ROWS, count: props.issues.length })}
         </Flash>
       )}
       <form method="post" action="/admin/contributions/import/preview">
@@ -278,6 +288,18 @@ export function BankPreviewPage(props: {
         )}
       </form>
       {props.rows && (
+        <p>
+          {t('bank.summary', {
+            rows: rows.length,
+            matched,
+            unmatched: rows.length - matched - duplicates,
+            duplicates,
+          })}{' '}
+          {rows.length > shown.length &&
+            t('bank.shown', { shown: shown.length, rows: rows.length })}
+        </p>
+      )}
+      {props.rows && (
         <table>
           <thead>
             <tr>
@@ -290,7 +312,7 @@ export function BankPreviewPage(props: {
             </tr>
           </thead>
           <tbody>
-            {props.rows.map((row) => (
+            {shown.map((row) => (
               <tr>
                 <td>{row.line}</td>
                 <td>{formatDate(row.bookedOn, lang)}</td>

@@ -227,3 +227,8 @@ export async function listErasedWithoutAnonymisation(
     row.member_id ? [{ memberId: row.member_id, erasedAt: row.occurred_at }] : [],
   );
 }
+
+/** The registry row of a member, restricted or not (erasure replay). */
+export async function findMemberRow(db: Db, id: string): Promise<MembersTable | undefined> {
+  return db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,5 +1,6 @@
 import { recordAudit, type Actor } from '../core/audit/index.ts';
 import type { Deps } from '../core/deps.ts';
+import type { JournalEntry } from '../core/erasure-journal.ts';
 import { addDuration, subtractDuration, type Duration } from '../core/duration.ts';
 import { listFeesOf, sumBookingsOf } from './contributions.repo.ts';
 import { balanceOf, computeDues } from './dues.ts';
@@ -9,6 +10,7 @@ import {
   blankUnlinkedBankRows,
   eraseMemberRecords,
   ERASABLE_COLUMNS,
+  findMemberRow,
   listErasedWithoutAnonymisation,
   listFormerMembersHolding,
   listFormerMembersLeftBy,
@@ -64,7 +66,7 @@ function minus(date: string, duration: Duration): string {
  * `holdWhileOwed` after the end of the exit year has passed (§§ 195, 199 BGB).
  */
 export async function eraseFieldsOfFormerMembers(
-  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'journal'>,
   actor: Actor,
   options: {
     fields: readonly ErasableField[];
@@ -127,6 +129,11 @@ export async function eraseFieldsOfFormerMembers(
             (field) => member.values[field] !== null && member.values[field] !== undefined,
           ),
         });
+        await deps.journal.record(at, {
+          kind: 'members.fields',
+          id: member.id,
+          fields: options.fields,
+        });
       });
     }
   }
@@ -169,7 +176,7 @@ async function arrearsOf(
  * Bank lines never linked to a member are blanked after the same period from their booking.
  */
 export async function eraseRecordsOfFormerMembers(
-  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'journal'>,
   actor: Actor,
   options: { keep: Duration; roundUp: boolean; dryRun: boolean },
 ): Promise<StageResult> {
@@ -197,6 +204,7 @@ export async function eraseRecordsOfFormerMembers(
       await deps.db.transaction().execute(async (trx) => {
         await eraseMemberRecords(trx, member.id);
         await recordAudit(trx, at, actor, { event: 'members.erasure.final', memberId: member.id });
+        await deps.journal.record(at, { kind: 'members.final', id: member.id });
       });
     }
   }
@@ -225,7 +233,7 @@ export async function eraseRecordsOfFormerMembers(
  * the records' period; zero when they are equal).
  */
 export async function anonymiseAuditOfErasedMembers(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'journal'>,
   actor: Actor,
   options: { delay: Duration; dryRun: boolean },
 ): Promise<StageResult> {
@@ -239,6 +247,7 @@ export async function anonymiseAuditOfErasedMembers(
       await deps.db.transaction().execute(async (trx) => {
         await anonymiseAuditOf(trx, memberId);
         await recordAudit(trx, at, actor, { event: 'members.audit.anonymised', memberId });
+        await deps.journal.record(at, { kind: 'members.audit', id: memberId });
       });
     }
   }
@@ -250,4 +259,76 @@ export async function anonymiseAuditOfErasedMembers(
     removed: due.length,
     oldestKeptAt: waiting.map((entry) => entry.erasedAt).sort()[0] ?? null,
   };
+}
+
+/**
+ * Carries out again, after a restore, an erasure of the journal (`members.fields`,
+ * `members.final`, `members.audit`), with the audit event the original wrote, dated as the
+ * original. Idempotent: what is gone already stays gone and nothing is recorded twice.
+ * Returns whether it changed anything.
+ */
+export async function replayMemberErasure(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  entry: JournalEntry,
+): Promise<boolean> {
+  const at = new Date(entry.at);
+  const row = await findMemberRow(deps.db, entry.id);
+  if (!row) return false;
+  if (entry.kind === 'members.fields') {
+    const fields = (entry.fields ?? []).filter(
+      (field): field is ErasableField => field in ERASABLE_COLUMNS,
+    );
+    const held = fields.filter((field) => row[ERASABLE_COLUMNS[field]] !== null);
+    if (held.length === 0) return false;
+    const remaining = Object.fromEntries(
+      Object.entries(ERASABLE_COLUMNS).map(([field, column]) => [
+        field,
+        fields.includes(field as ErasableField) ? null : row[column],
+      ]),
+    );
+    const derived = derivedColumns({
+      memberNumber: row.member_number,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      email: remaining['email'] ?? null,
+      city: remaining['city'] ?? null,
+    });
+    const complete = Object.values(remaining).every((value) => !value);
+    await deps.db.transaction().execute(async (trx) => {
+      await blankMemberFields(trx, row.id, fields, derived, entry.at, complete);
+      await recordAudit(trx, at, actor, {
+        event: 'members.erasure.fields',
+        memberId: row.id,
+        fields: held,
+      });
+    });
+    return true;
+  }
+  if (entry.kind === 'members.final') {
+    await deps.db.transaction().execute(async (trx) => {
+      await eraseMemberRecords(trx, row.id);
+      await recordAudit(trx, at, actor, { event: 'members.erasure.final', memberId: row.id });
+    });
+    return true;
+  }
+  return false;
+}
+
+/** Replays `members.audit`: the actors of an erased member's audit events blanked again. */
+export async function replayAuditAnonymisation(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  entry: JournalEntry,
+): Promise<boolean> {
+  const pending = await listErasedWithoutAnonymisation(deps.db, '9999-12-31');
+  if (!pending.some((item) => item.memberId === entry.id)) return false;
+  await deps.db.transaction().execute(async (trx) => {
+    await anonymiseAuditOf(trx, entry.id);
+    await recordAudit(trx, new Date(entry.at), actor, {
+      event: 'members.audit.anonymised',
+      memberId: entry.id,
+    });
+  });
+  return true;
 }

@@ -36,6 +36,8 @@ export {
   endOfYear,
   eraseFieldsOfFormerMembers,
   eraseRecordsOfFormerMembers,
+  replayAuditAnonymisation,
+  replayMemberErasure,
   type ErasableField,
   type StageResult,
 } from './erasure.service.ts';

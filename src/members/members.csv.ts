@@ -1,7 +1,14 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { FieldIssue } from '../core/errors.ts';
-import { startLine } from '../core/csv.ts';
+import {
+  MAX_CSV_ROWS,
+  startLine,
+  TOO_MANY_ROWS_MESSAGE,
+  strayQuoteMessage,
+  UNCLOSED_QUOTE_MESSAGE,
+  unclosedQuoteLine,
+} from '../core/csv.ts';
 import { friendlyErrorMap } from '../core/validation.ts';
 import { MemberInput, type Member, type MemberField, type MemberFields } from './members.schema.ts';
 
@@ -68,11 +75,19 @@ export function parseMemberCsv(text: string): { rows: ParsedMemberRow[]; issues:
   try {
     records = parse(source, {
       delimiter,
+      // The header, the allowed rows and one more, which is how a longer file is recognised.
+      to: MAX_CSV_ROWS + 2,
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
+    if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') {
+      return {
+        rows: [],
+        issues: [{ line: unclosedQuoteLine(source), path: '', message: UNCLOSED_QUOTE_MESSAGE }],
+      };
+    }
     const line = (error as { lines?: number }).lines ?? 1;
     return {
       rows: [],
@@ -101,6 +116,19 @@ export function parseMemberCsv(text: string): { rows: ParsedMemberRow[]; issues:
   }
   if (headerIssues.length > 0) return { rows: [], issues: headerIssues };
 
+  const extra = records[MAX_CSV_ROWS + 1];
+  if (extra) {
+    return {
+      rows: [],
+      issues: [
+        {
+          line: startLine(extra.record, extra.info.lines),
+          path: '',
+          message: TOO_MANY_ROWS_MESSAGE,
+        },
+      ],
+    };
+  }
   const rows: ParsedMemberRow[] = [];
   const issues: LineIssue[] = [];
   const seenNumbers = new Map<string, number>();
@@ -111,6 +139,17 @@ export function parseMemberCsv(text: string): { rows: ParsedMemberRow[]; issues:
         line,
         path: '',
         message: `expected ${columns.length} fields, found ${record.length}`,
+      });
+      continue;
+    }
+    // No member field holds a line break: a field that does was opened by a stray quote and
+    // swallowed the rows after it.
+    const merged = record.findIndex((value) => value.includes('\n'));
+    if (merged !== -1) {
+      issues.push({
+        line,
+        path: columns[merged] ?? '',
+        message: strayQuoteMessage(record[merged] ?? ''),
       });
       continue;
     }
@@ -150,14 +189,21 @@ export function formatMemberCsv(members: readonly Member[]): string {
 /**
  * Guards spreadsheet users against formula injection (OWASP "CSV Injection"): a cell starting
  * with = @ TAB CR, or with + or - followed by anything but a number, gets a leading apostrophe.
- * The import removes exactly that apostrophe again, so export and import round-trip.
+ * A value that already starts with apostrophes before one of those characters gets one more,
+ * so the import, which removes exactly one, gives it back: export and import round-trip.
  */
 export function escapeCell(value: string): string {
-  if (/^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !/^[+-][0-9 ()/.-]*$/.test(value)))
+  if (
+    /^[=@\t\r]/.test(value) ||
+    (/^[+-]/.test(value) && !/^[+-][0-9 ()/.-]*$/.test(value)) ||
+    ESCAPED.test(value)
+  )
     return `'${value}`;
   return value;
 }
 
+const ESCAPED = /^'+[=@\t\r+-]/;
+
 function unescapeCell(value: string): string {
-  return /^'([=@\t\r+-])/.test(value) ? value.slice(1) : value;
+  return ESCAPED.test(value) ? value.slice(1) : value;
 }

@@ -135,6 +135,10 @@ export const membersMessages = defineMessages({
     'import.ready': 'Alle Zeilen sind in Ordnung: {count} Mitglieder können importiert werden.',
     'import.commit': '{count} Mitglieder importieren',
     'import.done': '{count} Mitglieder wurden importiert.',
+    'import.moreProblems': 'Gezeigt werden die ersten {shown} von {count} Problemen.',
+    'bank.summary':
+      '{rows} Zeilen: {matched} zugeordnet, {unmatched} ohne Zuordnung, {duplicates} schon importiert.',
+    'bank.shown': 'Gezeigt werden {shown} von {rows} Zeilen, die ohne Zuordnung zuerst.',
   },
   en: {
     'field.memberNumber': 'Member number',
@@ -265,5 +269,9 @@ export const membersMessages = defineMessages({
     'import.ready': 'All rows are valid: {count} members can be imported.',
     'import.commit': 'Import {count} members',
     'import.done': '{count} members were imported.',
+    'import.moreProblems': 'Showing the first {shown} of {count} problems.',
+    'bank.summary':
+      '{rows} rows: {matched} matched, {unmatched} without a match, {duplicates} imported before.',
+    'bank.shown': 'Showing {shown} of {rows} rows, those without a match first.',
   },
 });

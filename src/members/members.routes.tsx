@@ -5,6 +5,7 @@ import { pageContext, sendPage } from '../core/http/app.tsx';
 import { actorOf, sessionOf, type AppContext, type AppEnv } from '../core/http/context.ts';
 import { formFile, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
+import { parseOrThrow } from '../core/validation.ts';
 import { decodeStatement, guessMapping, headerColumns, type BankMapping } from './bank-import.ts';
 import { listBankImports } from './contributions.repo.ts';
 import {
@@ -21,7 +22,7 @@ import {
   type BankImportResult,
 } from './contributions.service.ts';
 import { BankPreviewPage, ContributionsPage, type LedgerLabels } from './contributions.views.tsx';
-import { MEMBER_FIELDS } from './members.schema.ts';
+import { MEMBER_FIELDS, MemberListQuery } from './members.schema.ts';
 import {
   clubToday,
   createMember,
@@ -64,7 +65,12 @@ export function memberRoutes(deps: Deps): Hono<AppEnv> {
     const result = await listMembers(deps, visibilityFor(session.roles), {
       search,
       status: c.req.query('status'),
-      page: Number(c.req.query('page') ?? '1') || 1,
+      page: parseOrThrow(
+        MemberListQuery,
+        { page: c.req.query('page') },
+        'query_invalid',
+        'The page number is not valid.',
+      ).page,
     });
     const balances = await getBalances(deps, result.members);
     return sendPage(

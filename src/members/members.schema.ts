@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../core/validation.ts';
 
 /**
  * The member registry's contracts: exactly the fields the declaration lists for the membership
@@ -14,9 +15,7 @@ export const IsoDate = z
   .refine(isCalendarDate, { error: 'is not a calendar date' });
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
+  plainText()
     .max(max)
     .transform((value) => (value === '' ? null : value))
     .nullable()
@@ -78,8 +77,8 @@ const optionalPhone = z
 export const MemberInput = z
   .strictObject({
     memberNumber: MemberNumber,
-    firstName: z.string().trim().min(1).max(100),
-    lastName: z.string().trim().min(1).max(100),
+    firstName: plainText().min(1).max(100),
+    lastName: plainText().min(1).max(100),
     birthDate: optionalDate,
     street: optionalText(200),
     postcode: optionalText(16),
@@ -134,6 +133,14 @@ export interface Member extends MemberFields {
   updatedAt: string;
 }
 
+/** The member list's query: `page` is a whole number from 1 to 100,000; absent or empty is 1. */
+export const MemberListQuery = z.object({
+  page: z
+    .union([z.undefined(), z.literal('')])
+    .transform(() => 1)
+    .or(z.coerce.number().int().min(1).max(100_000)),
+});
+
 /** Which members a list shows. `restricted` is for the treasurer only. */
 export const MemberStatusFilter = z.enum(['active', 'left', 'all', 'restricted']).default('active');
 export type MemberStatusFilter = z.output<typeof MemberStatusFilter>;
@@ -151,7 +158,7 @@ export const FeeInput = z.strictObject({
 export const PaymentInput = z.strictObject({
   bookedOn: IsoDate,
   amount: z.string().trim().min(1),
-  reference: z.string().trim().min(1).max(300),
+  reference: plainText().min(1).max(300),
 });
 
 function isCalendarDate(value: string): boolean {

@@ -82,6 +82,36 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await t.deps.db.selectFrom('audit_events').select('id').execute()).length, 0);
     });
 
+    test('refuses control characters in every free-text field and names the field', async () => {
+      const cases: [string, string][] = [
+        ['firstName', 'Ada\u0000'],
+        ['lastName', 'Love\u202Elace'],
+        ['street', 'Weg 1\nroot::0:0::/:/bin/sh'],
+        ['postcode', '49\u2066074'],
+        ['city', 'Osna\rbrück'],
+      ];
+      for (const [field, value] of cases) {
+        await assert.rejects(
+          createMember(t.deps, CLI_ACTOR, memberInput({ [field]: value })),
+          (error: unknown) => {
+            assert.ok(error instanceof ValidationError, field);
+            assert.deepEqual(
+              error.issues.map((issue) => issue.path),
+              [field],
+            );
+            assert.match(error.issues[0]?.message ?? '', /control characters \(found U\+/);
+            return true;
+          },
+        );
+      }
+      const member = await createMember(t.deps, CLI_ACTOR, memberInput({ firstName: 'Zoë' }));
+      await assert.rejects(
+        updateMember(t.deps, CLI_ACTOR, member.id, memberInput({ lastName: 'Love\u2028lace' })),
+        ValidationError,
+      );
+      assert.equal((await t.deps.db.selectFrom('members').select('id').execute()).length, 1);
+    });
+
     test('records which fields changed, and that the membership ended', async () => {
       const member = await createMember(t.deps, CLI_ACTOR, memberInput());
       await updateMember(

@@ -452,6 +452,12 @@ export function MemberDetailPage(props: {
 }
 
 /** Upload form and dry-run report of the member CSV import. */
+/**
+ * The most rows an import preview lists: the counts say how many there are, a table of all of
+ * them (100,000 problems) would be megabytes of HTML that nobody reads.
+ */
+export const PREVIEW_ROWS = 100;
+
 export function MemberImportPage(props: {
   page: PageContext;
   report?: { count: number; issues: LineIssue[]; csv: string; fileName: string } | undefined;
@@ -481,7 +487,7 @@ export function MemberImportPage(props: {
               </tr>
             </thead>
             <tbody>
-              {report.issues.map((issue) => (
+              {report.issues.slice(0, PREVIEW_ROWS).map((issue) => (
                 <tr>
                   <td>{issue.line}</td>
                   <td>{issue.path}</td>
@@ -490,6 +496,11 @@ export function MemberImportPage(props: {
               ))}
             </tbody>
           </table>
+          {report.issues.length > PREVIEW_ROWS && (
+            <p class="muted">
+              {t('import.moreProblems', { shown: PREVIEW_ROWS, count: report.issues.length })}
+            </p>
+          )}
         </>
       )}
       {report && report.issues.length === 0 && (

@@ -90,6 +90,18 @@ export const policyMessages = defineMessages({
     'data.mailContents': 'Inhalt von E-Mails, die treff versendet oder empfängt',
     'data.requestRecords':
       'Einträge im Anfragenverzeichnis (Art der Anfrage, Eingang, Frist, wie die Identität geprüft wurde, Ergebnis)',
+
+    'policy.versions.title': 'Versionen der Datenschutzerklärung',
+    'policy.versions.intro':
+      'Jede Version entsteht aus der Erklärung des Servers; was sich geändert hat, ist aus den gespeicherten Fassungen berechnet.',
+    'policy.versions.edition': 'Stand {date} (Version {version})',
+    'policy.versions.current': 'aktuell',
+    'policy.versions.noDiff': 'Erste erfasste Fassung: keine Änderungen zum Vergleich.',
+    'policy.versions.added': 'Neu: {names}',
+    'policy.versions.removed': 'Entfallen: {names}',
+    'policy.versions.changed': 'Geändert: {names}',
+    'policy.versions.services': 'Geänderte Dienste: {names}',
+    'policy.versions.club': 'Angaben zum Verein geändert',
   },
   en: {
     'retention.from.created': 'from collection',
@@ -172,5 +184,17 @@ export const policyMessages = defineMessages({
     'data.mailContents': 'contents of mail that treff sends or receives',
     'data.requestRecords':
       'entries of the request ledger (kind of request, receipt, deadline, how the identity was verified, outcome)',
+
+    'policy.versions.title': 'Versions of the privacy policy',
+    'policy.versions.intro':
+      "Each version is generated from the server's declaration; what changed is computed from the stored editions.",
+    'policy.versions.edition': 'As of {date} (version {version})',
+    'policy.versions.current': 'current',
+    'policy.versions.noDiff': 'First recorded edition: nothing to compare with.',
+    'policy.versions.added': 'New: {names}',
+    'policy.versions.removed': 'Removed: {names}',
+    'policy.versions.changed': 'Changed: {names}',
+    'policy.versions.services': 'Services changed: {names}',
+    'policy.versions.club': "The club's details changed",
   },
 });

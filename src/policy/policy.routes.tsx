@@ -9,12 +9,23 @@ import type { PolicyDocument } from './document.ts';
 import { DocumentBody } from './html.tsx';
 import { buildPolicyDocument } from './policy.document.ts';
 import { renderRecord } from './policy.ts';
-import { publishPolicyEdition, type PolicyEdition } from './policy.service.ts';
+import {
+  policyEditionHistory,
+  publishPolicyEdition,
+  type EditionHistoryEntry,
+  type PolicyEdition,
+} from './policy.service.ts';
 import { buildRecordDocument } from './record.document.ts';
 import { policyTexts } from './texts.ts';
 
 /** Where the policy is published in each language; German is authoritative. */
 export const POLICY_PATHS: Readonly<Record<Lang, string>> = { de: '/datenschutz', en: '/privacy' };
+
+/** Where the policy's version history is published in each language. */
+export const POLICY_VERSIONS_PATHS: Readonly<Record<Lang, string>> = {
+  de: '/datenschutz/versionen',
+  en: '/privacy/versions',
+};
 
 /** The policy's title in `lang`, for links to it. */
 export function policyTitle(lang: Lang): string {
@@ -31,6 +42,56 @@ function PolicyPage(props: { page: PageContext; doc: PolicyDocument }) {
           <a href="/admin/record">{policyTexts(page.lang).text('record.link')}</a>
         </p>
       )}
+    </Layout>
+  );
+}
+
+function VersionsPage(props: {
+  page: PageContext;
+  entries: EditionHistoryEntry[];
+  current: string;
+}) {
+  const { page, entries } = props;
+  const { t, lang } = page;
+  const names = (titles: { de: string; en: string }[]) =>
+    titles.map((title) => title[lang]).join(', ');
+  return (
+    <Layout page={page} title={t('policy.versions.title')}>
+      <h1>{t('policy.versions.title')}</h1>
+      <p>{t('policy.versions.intro')}</p>
+      {entries.map((entry) => {
+        const changes = entry.changes;
+        return (
+          <section data-version={entry.version}>
+            <h2>
+              {t('policy.versions.edition', { date: entry.publishedOn, version: entry.version })}
+              {entry.version === props.current && ` (${t('policy.versions.current')})`}
+            </h2>
+            {changes === null ? (
+              <p class="muted">{t('policy.versions.noDiff')}</p>
+            ) : (
+              <ul>
+                {changes.added.length > 0 && (
+                  <li>{t('policy.versions.added', { names: names(changes.added) })}</li>
+                )}
+                {changes.removed.length > 0 && (
+                  <li>{t('policy.versions.removed', { names: names(changes.removed) })}</li>
+                )}
+                {changes.changed.length > 0 && (
+                  <li>{t('policy.versions.changed', { names: names(changes.changed) })}</li>
+                )}
+                {changes.services.length > 0 && (
+                  <li>{t('policy.versions.services', { names: changes.services.join(', ') })}</li>
+                )}
+                {changes.club && <li>{t('policy.versions.club')}</li>}
+              </ul>
+            )}
+          </section>
+        );
+      })}
+      <p>
+        <a href={POLICY_PATHS[lang]}>{policyTitle(lang)}</a>
+      </p>
     </Layout>
   );
 }
@@ -86,6 +147,22 @@ export function policyRoutes(
   };
   app.get(POLICY_PATHS.de, showPolicy('de'));
   app.get(POLICY_PATHS.en, showPolicy('en'));
+
+  const showVersions = (lang: Lang) => async (c: AppContext) => {
+    // The current edition is recorded first, so the history always ends with it.
+    const { version } = await currentEdition();
+    const other: Lang = lang === 'de' ? 'en' : 'de';
+    const page: PageContext = {
+      ...pageContext(c),
+      lang,
+      t: translator(lang, deps.messages),
+      path: POLICY_VERSIONS_PATHS[other],
+    };
+    const entries = await policyEditionHistory(deps);
+    return sendPage(c, <VersionsPage page={page} entries={entries} current={version} />);
+  };
+  app.get(POLICY_VERSIONS_PATHS.de, showVersions('de'));
+  app.get(POLICY_VERSIONS_PATHS.en, showVersions('en'));
 
   app.get('/admin/record', requireRole('board', 'admin'), async (c) => {
     const { publishedOn } = await currentEdition();

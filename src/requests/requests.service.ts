@@ -35,7 +35,7 @@ import {
 /** What the ledger's services use. */
 export type RequestDeps = Pick<
   Deps,
-  'db' | 'clock' | 'config' | 'log' | 'mailer' | 'secret' | 'accountHasher'
+  'db' | 'clock' | 'config' | 'log' | 'mailer' | 'secret' | 'accountHasher' | 'journal'
 >;
 
 /** How long a confirmation link is valid. */

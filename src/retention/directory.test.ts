@@ -24,6 +24,7 @@ test('deletes files older than their time to live, keeps younger ones, removes e
     assert.deepEqual(await sweepDirectory(dir, cutoff, { dryRun: true }), {
       filesDeleted: 2,
       oldestKept: now - 24 * 3_600_000 + 1000,
+      filesKept: 2,
     });
     assert.equal((await readdir(join(dir, 'a'))).length, 2, 'a dry run deletes nothing');
     const sweep = await sweepDirectory(dir, cutoff, { dryRun: false });
@@ -33,6 +34,7 @@ test('deletes files older than their time to live, keeps younger ones, removes e
     assert.deepEqual(await sweepDirectory(join(dir, 'missing'), cutoff, { dryRun: false }), {
       filesDeleted: 0,
       oldestKept: null,
+      filesKept: 0,
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

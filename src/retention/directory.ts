@@ -6,6 +6,8 @@ export interface DirectorySweep {
   filesDeleted: number;
   /** The modification time of the oldest file kept, if any. */
   oldestKept: number | null;
+  /** Files left under the directory after the sweep (a dry run counts those it would keep). */
+  filesKept: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export async function sweepDirectory(
   cutoff: number,
   options: { dryRun: boolean },
 ): Promise<DirectorySweep> {
-  const result: DirectorySweep = { filesDeleted: 0, oldestKept: null };
+  const result: DirectorySweep = { filesDeleted: 0, oldestKept: null, filesKept: 0 };
   const walk = async (path: string, top: boolean): Promise<boolean> => {
     let entries;
     try {
@@ -40,6 +42,7 @@ export async function sweepDirectory(
           else empty = false;
         } else {
           empty = false;
+          result.filesKept++;
           result.oldestKept =
             result.oldestKept === null ? info.mtimeMs : Math.min(result.oldestKept, info.mtimeMs);
         }

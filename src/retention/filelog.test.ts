@@ -168,3 +168,22 @@ describe('log files under a retention period', () => {
     assert.ok((await stat(log)).size > 0);
   });
 });
+
+test('counts the oldest line of a rotated live file among the kept items', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'treff-filelog-'));
+  try {
+    const path = join(dir, 'web');
+    await writeFile(path, 'no time here\n2026-03-01T08:00:00Z GET /\n2026-03-10T08:00:00Z GET /\n');
+    const sweep = await sweepLog(path, Date.parse('2026-03-05T00:00:00Z'), {
+      pruneLive: false,
+      dryRun: false,
+      now: new Date('2026-03-12T00:00:00Z'),
+    });
+    // logrotate cuts the live file; the sweep leaves it whole but reports how old it is.
+    assert.equal(sweep.oldestKept, Date.parse('2026-03-01T08:00:00Z'));
+    assert.equal(sweep.filesKept, 1);
+    assert.equal(sweep.linesRemoved, 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

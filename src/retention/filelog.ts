@@ -66,6 +66,8 @@ export interface LogSweep {
   linesRemoved: number;
   /** The time of the oldest line or rotated file kept, if any. */
   oldestKept: number | null;
+  /** Log files left: the live file and the rotated ones kept. */
+  filesKept: number;
 }
 
 /** Hooks for tests: a crash between the steps of a prune. */
@@ -83,7 +85,7 @@ export async function sweepLog(
   cutoff: number,
   options: { pruneLive: boolean; dryRun: boolean; now: Date; hooks?: PruneHooks },
 ): Promise<LogSweep> {
-  const result: LogSweep = { filesDeleted: 0, linesRemoved: 0, oldestKept: null };
+  const result: LogSweep = { filesDeleted: 0, linesRemoved: 0, oldestKept: null, filesKept: 0 };
   const keep = (time: number) => {
     result.oldestKept = result.oldestKept === null ? time : Math.min(result.oldestKept, time);
   };
@@ -105,14 +107,36 @@ export async function sweepLog(
       if (!options.dryRun) await rm(join(dir, entry), { force: true });
     } else {
       keep(info.mtimeMs);
+      result.filesKept++;
     }
   }
+  if (entries.includes(name)) result.filesKept++;
   if (options.pruneLive && entries.includes(name)) {
     const pruned = await pruneLines(path, cutoff, options);
     result.linesRemoved += pruned.linesRemoved;
     if (pruned.oldestKept !== null) keep(pruned.oldestKept);
+  } else if (entries.includes(name)) {
+    // A rotated live file is the daemon's (logrotate's) to cut; it is still kept, so its first
+    // line counts for the oldest item: a rotation that stopped shows as a log kept too long.
+    const first = await firstLineTime(path, options.now);
+    if (first !== null) keep(first);
   }
   return result;
+}
+
+/** The time stamp of the first dated line among the first 64 KiB of `path`, or null. */
+async function firstLineTime(path: string, now: Date): Promise<number | null> {
+  const handle = await open(path, 'r');
+  try {
+    const head = await readRange(handle, 0, Math.min((await handle.stat()).size, 65_536));
+    for (const line of head.toString('utf8').split('\n')) {
+      const time = lineTime(line, now);
+      if (time !== null) return time;
+    }
+    return null;
+  } finally {
+    await handle.close();
+  }
 }
 
 async function readRange(handle: FileHandle, from: number, to: number): Promise<Buffer> {

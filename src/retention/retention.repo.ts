@@ -11,6 +11,8 @@ export interface RetentionRun {
   removed: number;
   oldestKeptAt: string | null;
   message: string | null;
+  /** Items the store kept after the run, where countable; null otherwise. */
+  kept: number | null;
 }
 
 function toRun(row: RetentionRunsTable): RetentionRun {
@@ -23,6 +25,7 @@ function toRun(row: RetentionRunsTable): RetentionRun {
     removed: row.removed,
     oldestKeptAt: row.oldest_kept_at,
     message: row.message,
+    kept: row.kept ?? null,
   };
 }
 
@@ -39,21 +42,35 @@ export async function insertRun(db: Db, id: string, run: RetentionRun): Promise<
       removed: run.removed,
       oldest_kept_at: run.oldestKeptAt,
       message: run.message,
+      kept: run.kept,
     })
     .execute();
 }
 
-/** The latest real (not dry) run of each job. */
-export async function latestRuns(db: Db): Promise<Map<string, RetentionRun>> {
-  const rows = await db
-    .selectFrom('retention_runs')
-    .selectAll()
-    .where('dry_run', '=', 0)
-    .orderBy('started_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+/**
+ * The latest real (not dry) run of each job named. One indexed look-up per job (index
+ * `retention_runs_latest`, migration 0011), so the public transparency page stays fast with a
+ * year of hourly runs recorded.
+ */
+export async function latestRuns(
+  db: Db,
+  jobs: readonly string[],
+): Promise<Map<string, RetentionRun>> {
+  const rows = await Promise.all(
+    jobs.map((job) =>
+      db
+        .selectFrom('retention_runs')
+        .selectAll()
+        .where('job', '=', job)
+        .where('dry_run', '=', 0)
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ),
+  );
   const latest = new Map<string, RetentionRun>();
-  for (const row of rows) if (!latest.has(row.job)) latest.set(row.job, toRun(row));
+  for (const row of rows) if (row) latest.set(row.job, toRun(row));
   return latest;
 }
 

@@ -4,11 +4,12 @@ import { formatDuration, type Lang } from '../core/i18n/index.ts';
 import { parseDuration } from '../core/duration.ts';
 import { startScheduler } from '../core/jobs.ts';
 import { compileRetention } from './rules.ts';
-import { runJob, type RuleStatus } from './retention.service.ts';
+import { releasePages, runJob, type RuleStatus } from './retention.service.ts';
 
 /**
  * Schedules every retention job inside `treff serve`, each at its interval and, with several
- * instances on one PostgreSQL database, in only one of them at a time (advisory lock).
+ * instances on one PostgreSQL database, in only one of them at a time (advisory lock); and,
+ * hourly, the release of deleted rows' pages (`releasePages`).
  * Returns a function that stops the timers.
  */
 export function startRetentionScheduler(
@@ -17,15 +18,26 @@ export function startRetentionScheduler(
 ): () => void {
   const compiled = compileRetention(deps.config);
   return startScheduler(
-    compiled.jobs.map((job) => ({
-      name: job.name,
-      intervalMs: job.intervalMs,
-      run: async () => {
-        await withJobLock(deps.db, deps.dialect, job.name, async () => {
-          await runJob(deps, job, { dryRun: false });
-        });
+    [
+      ...compiled.jobs.map((job) => ({
+        name: job.name,
+        intervalMs: job.intervalMs,
+        run: async () => {
+          await withJobLock(deps.db, deps.dialect, job.name, async () => {
+            await runJob(deps, job, { dryRun: false });
+          });
+        },
+      })),
+      {
+        // Deletions outside the retention jobs (an admin deletes an account, a member removes
+        // their key) leave old page images in the WAL and dead tuples: released hourly.
+        name: 'database.release',
+        intervalMs: 3_600_000,
+        run: async () => {
+          await withJobLock(deps.db, deps.dialect, 'database.release', () => releasePages(deps));
+        },
       },
-    })),
+    ],
     {
       log: deps.log,
       ...(options.firstDelayMs === undefined ? {} : { firstDelayMs: options.firstDelayMs }),

@@ -1,4 +1,5 @@
 import { SYSTEM_ACTOR, type Actor } from '../core/audit/index.ts';
+import { releaseErasedPages } from '../core/db/dialect.ts';
 import type { Deps } from '../core/deps.ts';
 import { addDuration } from '../core/duration.ts';
 import { NotFoundError } from '../core/errors.ts';
@@ -32,7 +33,8 @@ const RUN_HISTORY_DAYS = 400;
 /**
  * Runs the retention jobs (all, or the one named) and records each run with its counts. A
  * failing job is recorded as failed and does not stop the others; its message names the job and
- * the error, never data. Dry runs count what would go and are recorded as dry runs.
+ * the error, never data. Dry runs count what would go and are recorded as dry runs. A real run
+ * ends by releasing the pages of deleted rows (`releaseErasedPages`).
  * @throws NotFoundError `retention_job_not_found` for an unknown name.
  */
 export async function runRetention(
@@ -57,20 +59,46 @@ export async function runRetention(
     );
   }
   const outcomes: JobOutcome[] = [];
-  for (const job of jobs) outcomes.push(await runJob(deps, job, options));
-  if (!options.dryRun)
+  for (const job of jobs) outcomes.push(await runJob(deps, job, { ...options, release: false }));
+  if (!options.dryRun) {
     await deleteRunsBefore(
       deps.db,
       new Date(deps.clock.now().getTime() - RUN_HISTORY_DAYS * 86_400_000).toISOString(),
     );
+    // Erased rows must not stay readable in the WAL or in dead tuples (issue 11 §3). Every real
+    // run does it, not only one that removed something: an account deleted by an admin between
+    // runs is cleaned up by the next one.
+    await releasePages(deps);
+  }
   return outcomes;
 }
 
-/** Runs one job and records the run. */
+/**
+ * Releases the pages of deleted rows (`releaseErasedPages`); logs when SQLite could not truncate
+ * the WAL because another connection was reading.
+ */
+export async function releasePages(deps: Pick<Deps, 'db' | 'dialect' | 'log'>): Promise<void> {
+  if (!(await releaseErasedPages(deps.db, deps.dialect)))
+    deps.log.warn(
+      { event: 'retention.wal.busy' },
+      'the WAL could not be truncated (another connection reads); the next run tries again',
+    );
+}
+
+/**
+ * Runs one job and records the run. A real run that removed something then releases the pages
+ * of the deleted rows, unless `release` is false (the caller does it once for several jobs).
+ */
 export async function runJob(
   deps: Deps,
   job: RetentionJob,
-  options: { dryRun: boolean; root?: string; actor?: Actor; hooks?: PruneHooks },
+  options: {
+    dryRun: boolean;
+    root?: string;
+    actor?: Actor;
+    hooks?: PruneHooks;
+    release?: boolean;
+  },
 ): Promise<JobOutcome> {
   const startedAt = deps.clock.now().toISOString();
   let outcome: JobOutcome;
@@ -97,11 +125,13 @@ export async function runJob(
     removed: outcome.removed,
     oldestKeptAt: outcome.oldestKeptAt,
     message: outcome.message?.slice(0, 500) ?? null,
+    kept: outcome.kept ?? null,
   });
   deps.log.info(
     { event: 'retention.job.ran', job: job.name, removed: outcome.removed, dryRun: options.dryRun },
     'retention job',
   );
+  if (!options.dryRun && options.release !== false && outcome.removed > 0) await releasePages(deps);
   return outcome;
 }
 
@@ -129,13 +159,21 @@ export interface RuleStatus {
  * total, and the age of the oldest item still kept against its limit. `over` when that item is
  * older than the period allows (beyond two job intervals of slack), `late` when the job has not
  * run for two intervals, `error` when its last run failed or a check found the store keeps too
- * long, `never` before the first run.
+ * long, `never` before the first run. `totals: false` skips the removed totals (all 0).
  */
 export async function retentionStatus(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  options: { totals?: boolean } = {},
 ): Promise<RuleStatus[]> {
   const compiled = compileRetention(deps.config);
-  const [latest, totals] = await Promise.all([latestRuns(deps.db), removedTotals(deps.db)]);
+  // The totals sum every recorded run; the public transparency page does without them.
+  const [latest, totals] = await Promise.all([
+    latestRuns(
+      deps.db,
+      compiled.jobs.map((job) => job.name),
+    ),
+    options.totals === false ? new Map<string, number>() : removedTotals(deps.db),
+  ]);
   const now = deps.clock.now().getTime();
   const rows: RuleStatus[] = compiled.jobs.map((job) => {
     const lastRun = latest.get(job.name) ?? null;

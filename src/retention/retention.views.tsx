@@ -88,6 +88,13 @@ export function RetentionPage(props: { page: PageContext; rows: RuleStatus[]; ti
     <Layout page={page} title={t('proof.title')}>
       <h1>{t('proof.title')}</h1>
       <p>{t('proof.intro')}</p>
+      {/* The transparency module reads this module; its paths are fixed, so no import back. */}
+      <p class="muted">
+        <a href={lang === 'de' ? '/transparenz' : '/transparency'}>
+          {t('transparency.adminLink.page')}
+        </a>{' '}
+        (<a href="/admin/transparency.json">{t('transparency.adminLink.json')}</a>)
+      </p>
       <Timeline rows={props.rows} page={page} />
       <table>
         <thead>

@@ -51,6 +51,8 @@ export interface JobResult {
   note?: string | undefined;
   /** A check job's verdict (journald): false = the store keeps longer than declared. */
   compliant?: boolean;
+  /** How many items (files) the store keeps after the run, where that is countable. */
+  kept?: number;
 }
 
 /** One compiled job. */
@@ -327,6 +329,7 @@ function compileFileLog(
     return {
       removed: sweep.filesDeleted + sweep.linesRemoved,
       oldestKeptAt: iso(sweep.oldestKept),
+      kept: sweep.filesKept,
       note: `${sweep.filesDeleted} files, ${sweep.linesRemoved} lines`,
     };
   });
@@ -350,7 +353,11 @@ function compileDirectory(
         cutoff(context.deps.clock.now(), period),
         { dryRun: context.dryRun },
       );
-      return { removed: sweep.filesDeleted, oldestKeptAt: iso(sweep.oldestKept) };
+      return {
+        removed: sweep.filesDeleted,
+        oldestKeptAt: iso(sweep.oldestKept),
+        kept: sweep.filesKept,
+      };
     },
   };
 }

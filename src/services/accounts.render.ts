@@ -59,6 +59,8 @@ Description=treff sync: account projections for sshd, Dovecot, Postfix and Proso
 [Service]
 Type=oneshot
 ExecStart=/usr/bin/node ${bareToken(install.installDir)}/dist/main.js sync --config ${bareToken(install.configFile)}
+# The doctor as root (it reads what the treff user may not), stored for the transparency page.
+ExecStartPost=-/usr/bin/node ${bareToken(install.installDir)}/dist/main.js transparency check --config ${bareToken(install.configFile)}
 ProtectSystem=strict
 ReadWritePaths=/var/lib/extrausers /etc/dovecot/treff /etc/postfix/treff /etc/prosody /var/lib/treff /var/lib/prosody /home
 PrivateTmp=yes

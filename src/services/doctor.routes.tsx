@@ -99,6 +99,13 @@ function DoctorPage(props: { page: PageContext; report: DoctorReport; timeZone: 
         <FindingRows findings={passed} page={props.page} />
       </details>
       <p class="muted">{t('doctor.cli')}</p>
+      {/* The transparency module reads this module; its paths are fixed, so no import back. */}
+      <p class="muted">
+        <a href={lang === 'de' ? '/transparenz' : '/transparency'}>
+          {t('transparency.adminLink.page')}
+        </a>{' '}
+        (<a href="/admin/transparency.json">{t('transparency.adminLink.json')}</a>)
+      </p>
     </Layout>
   );
 }

@@ -5,9 +5,11 @@ export { registerDoctorCommands, type DoctorCliContext } from './doctor.cli.ts';
 export { diagnose, DOCTOR_CHECKS } from './doctor.checks.ts';
 export {
   formatFinding,
+  promisesOf,
   summarize,
   type DoctorReport,
   type Finding,
+  type Promises,
   type Severity,
 } from './doctor.ts';
 export { doctorRoutes } from './doctor.routes.tsx';

@@ -102,6 +102,39 @@ test(
 );
 
 test(
+  'the transparency page, in German and English, sets no cookie and requests nothing from another origin',
+  { skip },
+  async () => {
+    const { context, page, requests } = await freshContext();
+    // A blocked inline style or script would show as a CSP violation in the console.
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    try {
+      for (const [path, lang] of [
+        ['/transparenz', 'de'],
+        ['/transparency', 'en'],
+        ['/datenschutz/versionen', 'de'],
+        ['/privacy/versions', 'en'],
+      ] as const) {
+        await visit(page, path);
+        assert.equal(await page.getAttribute('html', 'lang'), lang, `${path} is in ${lang}`);
+        const stored: unknown = await page.evaluate('[localStorage.length, sessionStorage.length]');
+        assert.deepEqual(stored, [0, 0], `${path} leaves localStorage and sessionStorage empty`);
+      }
+      await visit(page, '/transparency');
+      assert.ok((await page.locator('article.promise svg.promise-bar').count()) > 5, 'bars shown');
+      assert.deepEqual(await context.cookies(), [], 'the transparency pages set no cookie');
+      assert.deepEqual(violations, [], 'nothing on the page is blocked by the CSP');
+      assertSameOrigin(requests);
+    } finally {
+      await context.close();
+    }
+  },
+);
+
+test(
   'a board login sets exactly one cookie, treff_session, HttpOnly and SameSite=Strict',
   { skip },
   async () => {

@@ -128,12 +128,12 @@ describe('nginx with the rendered log format and website server', { skip }, () =
         ip: '127.0.0.1',
         os: 'Linux',
         browser: 'Firefox',
-        referer: 'https://example.net/ref?q=1',
+        referer: 'https://example.net/ref',
         page: '/datenschutz',
       },
     );
     assert.match(time ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
-    assert.doesNotMatch(line, /token|secret|Mozilla|rv:128|x86_64|HTTP\/1|200/);
+    assert.doesNotMatch(line, /token|secret|q=1|Mozilla|rv:128|x86_64|HTTP\/1|200/);
   });
 
   test('reduces other User-Agents to an operating system and a browser', async () => {
@@ -149,6 +149,48 @@ describe('nginx with the rendered log format and website server', { skip }, () =
       const line = (await nginx.read('web')).trim().split('\n').at(-1) ?? '';
       assert.match(line, new RegExp(` "${os}" "${browser}" "-" "/"$`), `${agent}: ${line}`);
     }
+  });
+
+  test('logs token and key-hash routes with the token redacted, however the path is spelt', async () => {
+    const cases: [string, string][] = [
+      ['/login/link/SECRET1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '/login/link/[redacted]'],
+      ['/account/password/SECRET2?next=/me', '/account/password/[redacted]'],
+      ['/login/lin%6B/SECRET3', '/login/link/[redacted]'],
+      ['//login//link/SECRET4', '/login/link/[redacted]'],
+      ['/x/../login/link/SECRET5', '/login/link/[redacted]'],
+      ['/.well-known/openpgpkey/hu/SECRET6?l=ada', '/.well-known/openpgpkey/hu/[redacted]'],
+      [
+        '/.well-known/openpgpkey/chaostreff-osnabrueck.de/hu/SECRET7',
+        '/.well-known/openpgpkey/chaostreff-osnabrueck.de/hu/[redacted]',
+      ],
+      ['/login/link', '/login/link'],
+    ];
+    for (const [path, page] of cases) {
+      await get(nginx.port, path, {});
+      const line = (await nginx.read('web')).trim().split('\n').at(-1) ?? '';
+      assert.ok(line.endsWith(` "${page}"`), `${path}: ${line}`);
+    }
+    assert.doesNotMatch(await nginx.read('web'), /SECRET|ada/);
+  });
+
+  test('logs a login link page that is the referer of its stylesheet with the token redacted', async () => {
+    const cases: [string, string][] = [
+      [
+        'https://treff.example/login/link/SECRET8aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        'https://treff.example/login/link/[redacted]',
+      ],
+      [
+        'https://treff.example/account/password/SECRET9',
+        'https://treff.example/account/password/[redacted]',
+      ],
+      ['https://treff.example/admin/members?q=SECRET10', 'https://treff.example/admin/members'],
+    ];
+    for (const [referer, logged] of cases) {
+      await get(nginx.port, '/assets/pico.css', { referer });
+      const line = (await nginx.read('web')).trim().split('\n').at(-1) ?? '';
+      assert.ok(line.endsWith(` "${logged}" "/assets/pico.css"`), `${referer}: ${line}`);
+    }
+    assert.doesNotMatch(await nginx.read('web'), /SECRET/);
   });
 
   test('sends one copy of each security header, with a CSP that allows no other origin', async () => {

@@ -225,3 +225,26 @@ test('refuses zero lifetimes and periods beyond 30 years', async () => {
   const config = await loadConfig(EXAMPLE);
   assert.ok(config.activities.some((a) => a.retention.some((rule) => rule.keep === 'PT0S')));
 });
+
+test('names a bad duration in a single retention rule instead of failing inside a cross-field check', async () => {
+  const example = await readFile(EXAMPLE, 'utf8');
+  assert.ok(example.includes('keep: PT24H'));
+  const [problem, ...more] = problems(example.replace('keep: PT24H', 'keep: PT-1H'));
+  assert.deepEqual(more, []);
+  assert.match(
+    problem ?? '',
+    /^activities\.\d+\.retention\.keep: expected an ISO 8601 duration such as P10D, PT24H or P8Y$/,
+  );
+});
+
+test('refuses a YAML alias bomb with a ConfigError', () => {
+  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (const [name, previous] of [
+    ['b', 'a'],
+    ['c', 'b'],
+    ['d', 'c'],
+  ] as const)
+    laughs.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+  const issues = problems(`${laughs.join('\n')}\n`);
+  assert.match(issues.join('\n'), /alias/i);
+});

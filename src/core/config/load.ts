@@ -74,7 +74,15 @@ export function parseConfig(source: string, file: string, env: NodeJS.ProcessEnv
     });
     throw new ConfigError(file, `${file} is not valid YAML`, issues);
   }
-  const raw: unknown = document.toJS();
+  let raw: unknown;
+  try {
+    raw = document.toJS();
+  } catch (error) {
+    // The yaml library refuses alias bombs ("billion laughs") and aliases to themselves here.
+    throw new ConfigError(file, `${file} is not valid YAML`, [
+      { path: '', message: error instanceof Error ? error.message : String(error) },
+    ]);
+  }
   const result = TreffConfig.safeParse(raw ?? {}, { error: friendlyErrorMap });
   if (!result.success) {
     throw new ConfigError(file, `${file} has problems`, issuesFromZod(result.error));

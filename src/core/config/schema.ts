@@ -288,6 +288,20 @@ const Wkd = z
     }
   });
 
+const Backup = z.strictObject({
+  dir: text()
+    .refine((value) => value.startsWith('/'), { error: 'expected an absolute path' })
+    .describe(
+      'Where `treff backup` writes its encrypted backups (mode 0700). An activity must declare this directory with its retention.',
+    ),
+  encryptTo: text().describe(
+    'The OpenPGP public key file every backup is encrypted to (relative to this file); keep its secret key off this server.',
+  ),
+  keep: DurationText.describe(
+    'How long a backup is kept before `treff backup` deletes it; at most the period the activity of the backup directory declares.',
+  ),
+});
+
 const Services = z.strictObject({
   website: Website.optional(),
   jitsi: Jitsi.optional(),
@@ -367,6 +381,13 @@ const LegalBasisEntry = z.strictObject({
   interest: LocalizedText.optional().describe('The legitimate interest (Art. 6(1)(f)).'),
 });
 
+/**
+ * Cross-field checks read the parsed shape (arrays after their transform). zod still runs a
+ * refinement after a field's non-aborting issue, with that field untransformed (a single
+ * retention rule that is not an array yet), so these checks wait until every field is valid.
+ */
+const whenFieldsValid = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
 /** One processing activity: which data of whom, why, on which basis, where and for how long. */
 export const Activity = z
   .strictObject({
@@ -427,7 +448,7 @@ export const Activity = z
     activity.retention.forEach((rule, index) => {
       check(rule.data, ['retention', index, 'data']);
     });
-  });
+  }, whenFieldsValid);
 export type Activity = z.infer<typeof Activity>;
 
 /** The whole declaration. */
@@ -451,6 +472,9 @@ export const TreffConfig = z
     mail: Mail,
     members: Members,
     services: Services,
+    backup: Backup.optional().describe(
+      'Encrypted backups of the database (`treff backup`, `treff restore`).',
+    ),
     activities: z.array(Activity).min(1),
   })
   .superRefine((config, context) => {
@@ -479,6 +503,7 @@ export const TreffConfig = z
     }
     checkServicesAgainstActivities(config, context);
     checkWebAgainstPromises(config, context);
+    checkBackupAgainstActivities(config, context);
     // Store only what is declared: the registry may hold only declared fields, so the
     // declaration must list every field the registry has (design.md §1.2).
     const registryIndex = config.activities.findIndex(
@@ -505,7 +530,7 @@ export const TreffConfig = z
         });
       }
     }
-  });
+  }, whenFieldsValid);
 
 /** The declaration as written (before defaults). */
 export type TreffConfigInput = z.input<typeof TreffConfig>;
@@ -629,5 +654,40 @@ function checkServicesAgainstActivities(config: TreffConfigParsed, context: z.Re
         ['services', 'jitsi', 'browserStorage'],
         `stores ${extra.join(', ')} in the browser, which no activity declares`,
       );
+  }
+}
+
+/**
+ * Backups hold what is erased after them until they are deleted, so the privacy policy must say
+ * how long they are kept: an activity declares the backup directory with its period, and
+ * `backup.keep` may not be longer (issue 11 §4).
+ */
+function checkBackupAgainstActivities(config: TreffConfigParsed, context: z.RefinementCtx): void {
+  const { backup } = config;
+  if (!backup) return;
+  const trimmed = (path: string) => path.replace(/\/+$/, '');
+  const activity = config.activities.find(
+    (candidate) =>
+      candidate.store.kind === 'directory' && trimmed(candidate.store.path) === trimmed(backup.dir),
+  );
+  if (!activity) {
+    context.addIssue({
+      code: 'custom',
+      path: ['backup', 'dir'],
+      message: `no activity declares the backups in ${backup.dir} (store: { kind: directory, path: ${backup.dir} }), so the privacy policy would not say how long they are kept`,
+    });
+    return;
+  }
+  const declared = activity.retention.find((rule) => rule.keep !== undefined)?.keep;
+  const declaredPeriod = declared ? parseDuration(declared) : null;
+  const keep = parseDuration(backup.keep);
+  if (!declared || !declaredPeriod || !keep) return;
+  const span = (duration: NonNullable<typeof keep>) => addDuration(new Date(0), duration).getTime();
+  if (span(keep) > span(declaredPeriod)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['backup', 'keep'],
+      message: `keeps backups for ${backup.keep}, but the activity ${activity.id} promises to delete them after ${declared}`,
+    });
   }
 }

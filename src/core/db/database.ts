@@ -23,7 +23,8 @@ export interface DatabaseHandle {
  * Opens the database named by `url`: `sqlite:PATH` (created 0600 in a 0700 folder if missing;
  * SQLite gives `-wal` and `-shm` the database file's mode, and wider modes are tightened) or
  * `postgres://…`. SQLite runs with WAL, foreign keys on, `synchronous=FULL` (a committed
- * registry change survives a power cut) and a busy timeout for the CLI running beside the server.
+ * registry change survives a power cut), `secure_delete` (deleted rows are zeroed) and a busy
+ * timeout for the CLI running beside the server.
  * `pgSchema` puts every table into one PostgreSQL schema (tests use one schema per test).
  */
 export async function openDatabase(
@@ -41,6 +42,9 @@ export async function openDatabase(
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
+    // Deleted rows are overwritten with zeros instead of staying readable in free pages: an
+    // erased member's name must not survive in treff.db (issue 11 §3; notes/round-2.md §6.2).
+    sqlite.pragma('secure_delete = ON');
     // better-sqlite3 builds SQLite with a 16 MiB page cache per connection; a club's registry
     // fits in far less, and the kernel's page cache holds the file anyway. 4 MiB saves 12 MiB of
     // resident memory after load; SQLite's own 2 MiB made the member list slower (bench/registry.ts).

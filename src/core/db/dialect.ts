@@ -73,3 +73,37 @@ export async function lockForTransaction(trx: Kysely<DB>, name: string): Promise
   if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
   await sql`select pg_advisory_xact_lock(hashtext(${`treff.${name}`}))`.execute(trx);
 }
+
+/** The tables whose deleted rows are personal data (erasure, account deletion, key removal). */
+const ERASED_TABLES = [
+  'members',
+  'member_fees',
+  'bookings',
+  'bank_import_rows',
+  'accounts',
+  'password_tokens',
+  'account_deletions',
+  'wkd_keys',
+  'sessions',
+  'login_links',
+  'audit_events',
+] as const;
+
+/**
+ * Removes the bytes of deleted rows that the database still keeps after an erasure run. SQLite
+ * (with `secure_delete` on, so freed pages are zeroed): a `TRUNCATE` checkpoint copies the WAL
+ * into the database file and cuts the WAL to zero bytes, so old page images in it are gone.
+ * PostgreSQL: `VACUUM` of the tables erasure touches prunes the dead tuples from the heap pages;
+ * the WAL segments that recorded the rows stay until the server recycles them, and WAL archives
+ * or base backups keep them as long as they are kept (README "Erasure that leaves no trace").
+ * Returns whether SQLite could truncate (false while another connection reads; the next run
+ * tries again). Must not run inside a transaction.
+ */
+export async function releaseErasedPages(db: Kysely<DB>, dialect: Dialect): Promise<boolean> {
+  if (dialect === 'sqlite') {
+    const { rows } = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+    return rows[0]?.busy === 0;
+  }
+  for (const table of ERASED_TABLES) await sql`vacuum ${sql.table(table)}`.execute(db);
+  return true;
+}

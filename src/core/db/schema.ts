@@ -179,6 +179,8 @@ export interface RetentionRunsTable {
   oldest_kept_at: string | null;
   /** A short note (an error message); never personal data. */
   message: string | null;
+  /** How many items (files) the store kept after the run, where countable (migration 0011). */
+  kept: number | null;
 }
 
 /** A member's OpenPGP key in the Web Key Directory: published, or waiting for its proof. */

@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from '../clock.ts';
-import { AppError, type ErrorKind } from '../errors.ts';
+import { AppError, BadRequestError, PayloadTooLargeError, type ErrorKind } from '../errors.ts';
 import { isLang, negotiateLang, translator, type Catalogue, type Lang } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { newId } from '../ids.ts';
@@ -13,6 +13,9 @@ import type { AppContext, AppEnv, AppVariables } from './context.ts';
 import { csrfProtection } from './csrf.ts';
 import { renderDocument } from './html.ts';
 import { Flash, Layout, type PageContext } from './layout.tsx';
+
+/** The largest request body the frame accepts (a bank statement or member CSV upload fits). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** What the web frame needs. */
 export interface WebFrameDeps {
@@ -28,8 +31,10 @@ export interface WebFrameDeps {
   sessionMiddleware: MiddlewareHandler<AppEnv>;
 }
 
-const STATUS: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 422 | 500> = {
+const STATUS: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500> = {
   validation: 422,
+  bad_request: 400,
+  too_large: 413,
   not_found: 404,
   conflict: 409,
   forbidden: 403,
@@ -82,7 +87,36 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
       'request',
     );
   });
-  app.use(bodyLimit({ maxSize: 16 * 1024 * 1024 }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(
+          'body_too_large',
+          `The request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`,
+        );
+      },
+    }),
+  );
+  // Reads a form body once, here: a malformed one (a multipart body without its boundary, cut
+  // off, or not what its type says) is the sender's error, not a crash in the first handler
+  // that parses it. Hono keeps the parsed body, so later `parseBody()` calls reuse it.
+  app.use(async (c, next) => {
+    const type = c.req.header('content-type') ?? '';
+    if (
+      c.req.raw.body !== null &&
+      (type.startsWith('multipart/form-data') ||
+        type.startsWith('application/x-www-form-urlencoded'))
+    ) {
+      try {
+        await c.req.parseBody();
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        throw new BadRequestError('body_malformed', 'The form data could not be read.');
+      }
+    }
+    await next();
+  });
   app.use(async (c, next) => {
     c.set('clubName', deps.clubName);
     c.set('session', null);
@@ -126,6 +160,8 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
   });
 
   app.onError(async (error, c) => {
+    // A code with a text under `error.code.<code>` (in any catalogue) is shown in the page's
+    // language; the error's own English message stays for JSON clients and the log.
     // The error may come from a middleware that ran before the language was chosen.
     const t = (c.var as Partial<AppVariables>).lang
       ? c.get('t')
@@ -136,6 +172,7 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
         return c.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
       }
       const status = STATUS[error.kind];
+      const codeKey = `error.code.${error.code}`;
       if (wantsJson(c)) {
         return c.json(
           { error: { code: error.code, message: error.message, issues: error.issues } },
@@ -147,7 +184,7 @@ export function createWebFrame(deps: WebFrameDeps): Hono<AppEnv> {
           <ErrorPage
             page={pageContext(c)}
             title={t('error.title')}
-            message={error.message}
+            message={t.has(codeKey) ? t(codeKey) : error.message}
             code={error.code}
           />,
         ),

@@ -19,6 +19,10 @@ body > header nav { flex-wrap: wrap; }
 .muted { color: var(--pico-muted-color); }
 .badge { font-size: .8em; padding: .1em .5em; border-radius: .3em; background: var(--pico-muted-border-color); white-space: nowrap; }
 .badge.warn { background: #ffe0b2; color: #5d4037; }
+.badge.ok { background: #c8e6c9; color: #1b5e20; }
+.badge.bad { background: #ffcdd2; color: #b71c1c; }
+article.promise.red { border-left: .3rem solid #c62828; }
+article.promise.green { border-left: .3rem solid #2e7d32; }
 .amount-negative { color: #c62828; }
 .inline { display: inline; }
 .inline button { width: auto; padding: .2rem .6rem; margin: 0; }

@@ -186,10 +186,14 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         <main>{props.children}</main>
         <footer>
           <small class="muted">{t('footer.noCookies')}</small>
-          {/* The policy's paths are fixed (policy module); core does not import a module. */}
+          {/* The policy's and the transparency page's paths are fixed (their modules); core does
+              not import a module. */}
           <small>
             {' '}
-            <a href={lang === 'de' ? '/datenschutz' : '/privacy'}>{t('footer.privacy')}</a>
+            <a href={lang === 'de' ? '/datenschutz' : '/privacy'}>{t('footer.privacy')}</a> ·{' '}
+            <a href={lang === 'de' ? '/transparenz' : '/transparency'}>
+              {t('footer.transparency')}
+            </a>
           </small>
         </footer>
       </body>

@@ -18,6 +18,7 @@ export const sharedMessages = defineMessages({
     'footer.noCookies':
       'Diese Website setzt keine Cookies, außer nach einer Anmeldung für die Dauer der Sitzung, und lädt nichts von fremden Servern.',
     'footer.privacy': 'Datenschutz',
+    'footer.transparency': 'Transparenz',
 
     'error.title': 'Das hat nicht geklappt',
     'error.notFound.title': 'Nicht gefunden',
@@ -25,6 +26,11 @@ export const sharedMessages = defineMessages({
     'error.internal':
       'Ein interner Fehler ist aufgetreten (Kennung {id}). Bitte nenne diese Kennung den Admins.',
     'error.back': 'Zur Startseite',
+    'error.code.csrf_failed':
+      'Das Formular ist abgelaufen oder kam nicht von dieser Seite. Bitte lade die Seite neu und versuche es noch einmal.',
+    'error.code.body_malformed': 'Die Formulardaten konnten nicht gelesen werden.',
+    'error.code.body_too_large': 'Die Anfrage ist zu groß.',
+    'error.code.query_invalid': 'Die Seitenzahl ist ungültig.',
 
     'nav.accounts': 'Accounts',
     'nav.retention': 'Löschung',
@@ -58,12 +64,18 @@ export const sharedMessages = defineMessages({
     'footer.noCookies':
       'This site sets no cookies, except one for the duration of a session after you log in, and loads nothing from other servers.',
     'footer.privacy': 'Privacy',
+    'footer.transparency': 'Transparency',
 
     'error.title': 'That did not work',
     'error.notFound.title': 'Not found',
     'error.notFound.text': 'There is no such page.',
     'error.internal': 'An internal error occurred (id {id}). Please tell the admins this id.',
     'error.back': 'To the start page',
+    'error.code.csrf_failed':
+      'The form has expired or was not sent from this site. Please reload the page and try again.',
+    'error.code.body_malformed': 'The form data could not be read.',
+    'error.code.body_too_large': 'The request is too large.',
+    'error.code.query_invalid': 'The page number is not valid.',
 
     'nav.accounts': 'Accounts',
     'nav.retention': 'Deletion',

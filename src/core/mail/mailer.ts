@@ -13,6 +13,76 @@ export interface OutgoingMail {
   text: string;
   /** Extra header fields, e.g. `Auto-Submitted: auto-replied` (RFC 3834) on automatic answers. */
   headers?: Record<string, string>;
+  /** An id to name the mail by in logs and errors instead of its address (a member id). */
+  ref?: string;
+}
+
+/**
+ * A mail the SMTP server refused or could not take. It carries what an admin needs to find the
+ * cause (the SMTP command, reply code and enhanced status code, the Message-ID and the caller's
+ * ref) and never the address or the server's reply text, which usually repeats the address:
+ * this error ends up in the log.
+ */
+export class MailDeliveryError extends Error {
+  readonly code: 'mail_refused' | 'mail_failed';
+  readonly command: string | null;
+  readonly responseCode: number | null;
+  readonly status: string | null;
+  readonly messageId: string | null;
+  readonly ref: string | null;
+
+  constructor(fields: {
+    code: MailDeliveryError['code'];
+    command: string | null;
+    responseCode: number | null;
+    status: string | null;
+    messageId: string | null;
+    ref: string | null;
+  }) {
+    const reply = [fields.responseCode, fields.status].filter((part) => part !== null).join(' ');
+    super(
+      fields.code === 'mail_refused'
+        ? `The mail server refused the mail${fields.command ? ` at ${fields.command}` : ''}${reply ? `: ${reply}` : ''}.`
+        : 'The mail could not be handed to the mail server.',
+    );
+    this.name = 'MailDeliveryError';
+    this.code = fields.code;
+    this.command = fields.command;
+    this.responseCode = fields.responseCode;
+    this.status = fields.status;
+    this.messageId = fields.messageId;
+    this.ref = fields.ref;
+  }
+}
+
+/**
+ * Turns what nodemailer threw into a {@link MailDeliveryError}: its message, `response`,
+ * `rejected` and `rejectedErrors` name the recipient, so none of them is kept, not even as the
+ * cause. Only the connection-level code (`ECONNREFUSED`, `ETIMEDOUT`) survives in the message.
+ */
+export function mailDeliveryError(
+  error: unknown,
+  ids: { messageId?: string | undefined; ref?: string | undefined } = {},
+): MailDeliveryError {
+  const raw = (typeof error === 'object' && error !== null ? error : {}) as {
+    command?: unknown;
+    responseCode?: unknown;
+    response?: unknown;
+  };
+  const responseCode = typeof raw.responseCode === 'number' ? raw.responseCode : null;
+  const status =
+    typeof raw.response === 'string'
+      ? (/^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(raw.response)?.[1] ?? null)
+      : null;
+  return new MailDeliveryError({
+    code: responseCode === null ? 'mail_failed' : 'mail_refused',
+    command:
+      typeof raw.command === 'string' && /^[A-Z ]{2,12}$/.test(raw.command) ? raw.command : null,
+    responseCode,
+    status,
+    messageId: ids.messageId ?? null,
+    ref: ids.ref ?? null,
+  });
 }
 
 /** Sends mail. Implementations: SMTP, or the outbox directory when no SMTP server is set. */
@@ -47,15 +117,22 @@ export function smtpMailer(options: {
         secure: options.secure,
         ...(options.user ? { auth: { user: options.user, pass: options.password ?? '' } } : {}),
       });
-      await (
-        await transport
-      ).sendMail({
-        from: options.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        ...(mail.headers ? { headers: mail.headers } : {}),
-      });
+      // Our own Message-ID, so a refusal can be named without the address.
+      const messageId = `<${randomBytes(12).toString('hex')}@${options.from.split('@')[1] ?? 'treff'}>`;
+      try {
+        await (
+          await transport
+        ).sendMail({
+          from: options.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          messageId,
+          ...(mail.headers ? { headers: mail.headers } : {}),
+        });
+      } catch (error) {
+        throw mailDeliveryError(error, { messageId, ref: mail.ref });
+      }
     },
   };
 }

@@ -19,7 +19,7 @@ export interface HoconConfig {
 /** Reads `file` (as under root) with its includes. */
 export async function readHocon(fs: RootFs, file: string): Promise<HoconConfig> {
   const config: HoconConfig = { values: new Map(), problems: [] };
-  await parseInto(fs, file, [], config, 0);
+  await parseInto(fs, file, [], config, 0, []);
   return config;
 }
 
@@ -29,6 +29,7 @@ async function parseInto(
   prefix: string[],
   config: HoconConfig,
   depth: number,
+  chain: readonly string[],
 ): Promise<void> {
   const text = await fs.read(file);
   if (text === null) {
@@ -51,8 +52,10 @@ async function parseInto(
     i++;
     while (i < text.length && text[i] !== '"') {
       if (text[i] === '\\') {
-        value += JSON.parse(`"${text.slice(i, i + 2)}"`) as string;
-        i += 2;
+        // JSON escapes, \uXXXX included; a broken one is kept as written.
+        const escape = /^\\(?:u[0-9A-Fa-f]{4}|["\\/bfnrt])/.exec(text.slice(i, i + 6))?.[0];
+        value += escape ? (JSON.parse(`"${escape}"`) as string) : '\\';
+        i += escape ? escape.length : 1;
         continue;
       }
       value += text[i] ?? '';
@@ -80,7 +83,22 @@ async function parseInto(
     parts.push(current.trim());
     return parts;
   };
+  // Objects and arrays nest by recursion; past this depth the rest of the file is a problem.
+  let nesting = 0;
   const value = async (path: string[]): Promise<HoconValue | undefined> => {
+    if (nesting >= 200) {
+      config.problems.push({ file, message: 'nested too deeply' });
+      i = text.length;
+      return undefined;
+    }
+    nesting++;
+    try {
+      return await nested(path);
+    } finally {
+      nesting--;
+    }
+  };
+  const nested = async (path: string[]): Promise<HoconValue | undefined> => {
     skip();
     const c = text[i];
     if (c === '{') {
@@ -97,8 +115,11 @@ async function parseInto(
           i++;
           break;
         }
+        const before = i;
         const item = await value(path);
         if (item !== undefined) items.push(item);
+        // A character no rule takes (`}` in an array) would otherwise loop forever.
+        if (i === before) i++;
       }
       return items;
     }
@@ -132,10 +153,14 @@ async function parseInto(
           const included = posix.isAbsolute(target)
             ? target
             : posix.join(posix.dirname(file), target);
-          if (depth < 10) await parseInto(fs, included, path, config, depth + 1);
+          if (included === file || chain.includes(included))
+            config.problems.push({ file, message: `include loop through ${included}` });
+          else if (depth < 10)
+            await parseInto(fs, included, path, config, depth + 1, [...chain, file]);
           continue;
         }
       }
+      const start = i;
       const parts = key();
       skip();
       if (text[i] === '=' || text[i] === ':') i++;
@@ -148,6 +173,10 @@ async function parseInto(
           if (existing.startsWith(`${name}.`)) config.values.delete(existing);
         }
         config.values.set(name, result);
+      }
+      if (i === start) {
+        config.problems.push({ file, message: `unexpected "${text[i] ?? ''}"` });
+        i++;
       }
     }
   };

@@ -12,5 +12,6 @@ describe('the doctor’s readers', () => {
     );
     assert.equal(evaluateConfigJs("var config = eval('1');"), null);
     assert.equal(evaluateConfigJs('while (true) {}'), null);
+    assert.equal(evaluateConfigJs('var config = "not an object";'), null);
   });
 });

@@ -26,7 +26,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /**
  * Evaluates Jitsi's config.js (`var config = {…}`) and returns `config`. The file is root-owned
  * configuration like Prosody's Lua; it runs in an empty context with a time limit and without
- * string compilation, and only its JSON-like result is kept.
+ * string compilation, and only its JSON-like result is kept; null unless that is an object.
  */
 export function evaluateConfigJs(source: string): Record<string, Json> | null {
   const sandbox = Object.create(null) as Record<string, unknown>;
@@ -39,7 +39,9 @@ export function evaluateConfigJs(source: string): Record<string, Json> | null {
     return null;
   }
   const text = sandbox['__treff'];
-  return typeof text === 'string' ? (JSON.parse(text) as Record<string, Json>) : null;
+  if (typeof text !== 'string') return null;
+  const parsed = JSON.parse(text) as Json;
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
 }
 
 /** A value for a finding: JSON, or `unset`. */

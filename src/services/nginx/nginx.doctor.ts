@@ -50,13 +50,28 @@ function mapProblems(model: NginxModel, variables: readonly string[]): string[] 
         problems.push(`$${variable} must map $http_user_agent to fixed names`);
       }
     }
+    if (variable === 'treff_referer') {
+      const map = model.maps.get(variable);
+      // Every entry that copies part of the referer must stop before its query string.
+      const sound =
+        map?.source === 'http_referer' &&
+        map.entries.some(([, value]) => value.includes('[redacted]')) &&
+        map.entries.every(([key, value]) => !value.includes('$') || key.includes('[^?#]'));
+      if (!sound)
+        problems.push(
+          '$treff_referer must map $http_referer without its query string, with token routes redacted',
+        );
+    }
     if (variable === 'treff_page') {
       const map = model.maps.get(variable);
+      // $uri never holds the query string; $request_uri does unless each entry cuts it off.
       const keepsQuery =
         !map ||
-        map.source !== 'request_uri' ||
-        map.entries.some(([key, value]) => value.includes('$') && !key.includes('[^?]'));
-      if (keepsQuery) problems.push('$treff_page must be $request_uri without its query string');
+        (map.source !== 'uri' &&
+          (map.source !== 'request_uri' ||
+            map.entries.some(([key, value]) => value.includes('$') && !key.includes('[^?]'))));
+      if (keepsQuery)
+        problems.push('$treff_page must be $uri, or $request_uri without its query string');
     }
   }
   return problems;

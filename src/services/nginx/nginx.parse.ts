@@ -86,6 +86,7 @@ export async function readNginx(
   file: string,
   problems: ReadProblem[] = [],
   depth = 0,
+  chain: readonly string[] = [],
 ): Promise<NginxDirective[]> {
   const text = await fs.read(file);
   if (text === null) {
@@ -134,7 +135,12 @@ export async function readNginx(
         const target = posix.isAbsolute(args[0]) ? args[0] : posix.join('/etc/nginx', args[0]);
         const matches = hasWildcard(target) ? await fs.glob(target) : [target];
         for (const match of matches) {
-          directives.push(...(await readNginx(fs, match, problems, depth + 1)));
+          // A file that includes itself (directly or through others) would be read 2^depth times.
+          if (match === file || chain.includes(match)) {
+            problems.push({ file, message: `line ${first.line}: include loop through ${match}` });
+            continue;
+          }
+          directives.push(...(await readNginx(fs, match, problems, depth + 1, [...chain, file])));
         }
         continue;
       }

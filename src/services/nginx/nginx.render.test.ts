@@ -12,7 +12,7 @@ async function config(edit: (yaml: string) => string = (yaml) => yaml) {
 test('generates the log format from exactly the declared website fields, in their order', async () => {
   assert.equal(
     logFormatText(['ip', 'time', 'operatingSystem', 'browser', 'referer', 'page']),
-    '$remote_addr [$time_iso8601] "$treff_os" "$treff_browser" "$http_referer" "$treff_page"',
+    '$remote_addr [$time_iso8601] "$treff_os" "$treff_browser" "$treff_referer" "$treff_page"',
   );
   const fewer = await config((yaml) =>
     yaml.replace(

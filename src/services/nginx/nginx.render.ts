@@ -25,7 +25,7 @@ export const FIELD_FORMATS: Record<WebLogField, { text: string; variables: reado
   time: { text: '[$time_iso8601]', variables: ['time_iso8601'] },
   operatingSystem: { text: '"$treff_os"', variables: ['treff_os'] },
   browser: { text: '"$treff_browser"', variables: ['treff_browser'] },
-  referer: { text: '"$http_referer"', variables: ['http_referer'] },
+  referer: { text: '"$treff_referer"', variables: ['treff_referer'] },
   page: { text: '"$treff_page"', variables: ['treff_page'] },
 };
 
@@ -65,6 +65,39 @@ ${lines.join('\n')}
 }`;
 }
 
+/**
+ * Path prefixes (nginx regexes) after which the logged page is cut: the one-time tokens of login
+ * links (`/login/link/TOKEN`) and password links (`/account/password/TOKEN`), and the WKD hash of
+ * the looked-up local part (`/.well-known/openpgpkey/[DOMAIN/]hu/HASH`, which names a member).
+ */
+export const REDACTED_PATHS: readonly string[] = [
+  '/login/link/',
+  '/account/password/',
+  '/\\.well-known/openpgpkey/(?:[^/]+/)?hu/',
+];
+
+/**
+ * The referer: the page a visitor came from, without its query string or fragment (they may hold
+ * search terms), and with a token route cut like the page, because a browser sends the page it
+ * is on as the referer of its stylesheet and favicon, so a login link's own page would otherwise
+ * log its token. Other sites send at most their origin (their default referrer policy); treff's
+ * pages send `same-origin`, since their forms need a real `Origin` header.
+ */
+function refererMap(): string {
+  const routes = REDACTED_PATHS.join('|');
+  const entries: [string, string][] = [
+    ['""', '"-"'],
+    [`"~*^(?<treff_referer_route>[^?#]*?(?:${routes}))"`, '"${treff_referer_route}[redacted]"'],
+    ['"~^(?<treff_referer_path>[^?#]*)"', '$treff_referer_path'],
+  ];
+  const width = 36;
+  return `# The referer without its query string, with what follows a token route replaced.
+map $http_referer $treff_referer {
+    ${'default'.padEnd(width)} "-";
+${entries.map(([key, value]) => `    ${key.padEnd(width)} ${value};`).join('\n')}
+}`;
+}
+
 /** The `log_format` line for the declared fields, in the declared order. */
 export function logFormatText(fields: readonly WebLogField[]): string {
   return fields.map((field) => FIELD_FORMATS[field].text).join(' ');
@@ -82,12 +115,21 @@ export function renderNginxPrivacy(config: Config): string {
   if (fields.includes('operatingSystem')) maps.push(userAgentMap('treff_os', OS_PATTERNS));
   if (fields.includes('browser')) maps.push(userAgentMap('treff_browser', BROWSER_PATTERNS));
   if (fields.includes('page')) {
-    maps.push(`# The page without its query string, which may hold tokens or search terms.
-map $request_uri $treff_page {
-    default              "-";
-    "~^(?<treff_path>[^?]*)" $treff_path;
+    const width = Math.max(...REDACTED_PATHS.map((prefix) => prefix.length)) + 23;
+    const redacted = REDACTED_PATHS.map(
+      (prefix) =>
+        `    ${`"~*^(?<treff_route>${prefix})"`.padEnd(width)}"\${treff_route}[redacted]";`,
+    );
+    maps.push(`# The page: nginx's normalised path ($uri: decoded, dot segments and double slashes
+# resolved, without the query string, which may hold tokens or search terms), with what follows
+# a one-time token route or a WKD hash route replaced, so no login link, password link or
+# looked-up address reaches the log.
+map $uri $treff_page {
+    ${'default'.padEnd(width)}$uri;
+${redacted.join('\n')}
 }`);
   }
+  if (fields.includes('referer')) maps.push(refererMap());
   const format =
     fields.length > 0
       ? `log_format ${LOG_FORMAT_NAME} escape=default '${logFormatText(fields)}';`

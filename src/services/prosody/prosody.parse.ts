@@ -181,11 +181,21 @@ export async function readProsody(fs: RootFs, file: string): Promise<ProsodyConf
     files: [],
     problems: [],
   };
-  await loadFile(fs, file, config, 0);
+  await loadFile(fs, file, config, 0, []);
   return config;
 }
 
-async function loadFile(fs: RootFs, file: string, config: ProsodyConfig, depth: number) {
+async function loadFile(
+  fs: RootFs,
+  file: string,
+  config: ProsodyConfig,
+  depth: number,
+  chain: readonly string[],
+) {
+  if (chain.includes(file)) {
+    config.problems.push({ file, message: 'Include loop' });
+    return;
+  }
   const text = await fs.read(file);
   if (text === null) {
     config.problems.push({ file, message: 'file not found' });
@@ -236,11 +246,14 @@ async function loadFile(fs: RootFs, file: string, config: ProsodyConfig, depth: 
           const pattern = globToRegExp(posix.basename(path));
           for (const name of await fs.list(posix.dirname(path))) {
             if (!name.startsWith('.') && pattern.test(name)) {
-              await loadFile(fs, posix.join(posix.dirname(path), name), config, depth + 1);
+              await loadFile(fs, posix.join(posix.dirname(path), name), config, depth + 1, [
+                ...chain,
+                file,
+              ]);
             }
           }
         } else {
-          await loadFile(fs, path, config, depth + 1);
+          await loadFile(fs, path, config, depth + 1, [...chain, file]);
         }
       } else if (token.text === 'local' || token.text === 'RunScript') {
         throw new Unsupported(`"${token.text}" at line ${token.line}`);
@@ -274,7 +287,18 @@ function luaParser(tokens: LuaToken[]) {
       throw new Unsupported(`expected "${text}" at line ${token?.line ?? '?'}`);
   };
 
+  // Deeply nested tables or parentheses would overflow the stack of this recursive parser.
+  let nesting = 0;
   const primary = (): LuaValue => {
+    if (nesting >= 200) throw new Unsupported('expression nested too deeply');
+    nesting++;
+    try {
+      return literal();
+    } finally {
+      nesting--;
+    }
+  };
+  const literal = (): LuaValue => {
     const token = next();
     if (!token) throw new Unsupported('unexpected end of file');
     if (token.kind === 'string') return token.value as string;

@@ -5,6 +5,7 @@ import * as m0003 from './0003_policy.ts';
 import * as m0004 from './0004_retention.ts';
 import * as m0005 from './0005_keys.ts';
 import * as m0008 from './0008_mail_counts.ts';
+import * as m0011 from './0011_transparency.ts';
 import * as m0013 from './0013_requests.ts';
 
 /**
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '0004_retention': m0004,
   '0005_keys': m0005,
   '0008_mail_counts': m0008,
+  '0011_transparency': m0011,
   '0013_requests': m0013,
 };

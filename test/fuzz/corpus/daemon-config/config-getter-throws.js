@@ -1,0 +1,1 @@
+var config = { get x() { throw new Error("boom"); } };

@@ -1,0 +1,5 @@
+a = 0x
+b = 1e999
+c = -
+d = 0xFFFFFFFFFFFFFFFFFFFF
+e = .5e-

@@ -1,0 +1,4 @@
+VirtualHost "a"
+ modules_enabled = { "a", "b"
+log = { [ "x" = 1 
+"open
