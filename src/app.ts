@@ -21,6 +21,7 @@ import { accountRoutes, yescryptHasher } from './accounts/index.ts';
 import { mountKeys } from './keys/index.ts';
 import { memberRoutes } from './members/index.ts';
 import { messages } from './messages.ts';
+import { requestRoutes } from './requests/index.ts';
 import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
@@ -146,6 +147,7 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', accountRoutes(deps));
   app.route('/', doctorRoutes(deps));
   app.route('/', retentionRoutes(deps));
+  app.route('/', requestRoutes(deps));
   app.route('/', transparencyRoutes(deps));
   app.route('/', statementRoutes(deps));
   app.route('/', disclosureRoutes(deps));

@@ -23,6 +23,7 @@ import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.
 import { buildAccessReport } from './access/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
+import { registerRequestCommands, startReminderScheduler } from './requests/index.ts';
 import {
   formatStatusLine,
   retentionProblems,
@@ -187,6 +188,7 @@ async function startServer(
   // The WKS mail intake, when the declaration asks for one (keys module).
   const intake = await startMailIntake(runtime);
   const stopScheduler = startRetentionScheduler(runtime);
+  const stopReminders = startReminderScheduler(runtime);
   // The doctor's verdicts for the transparency page, stored so a page view never runs it.
   const stopDoctor = startDoctorScheduler(runtime);
   // The daily signed statement of the transparency figures.
@@ -198,6 +200,7 @@ async function startServer(
     const stop = () => {
       void intake?.close();
       stopScheduler();
+      stopReminders();
       stopDoctor();
       stopStatement();
       internal.close();
@@ -659,6 +662,12 @@ function registerRetentionCommands(program: Command, io: CliIO): void {
   });
 
   registerKeyCommands(program.command('keys'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
+  registerRequestCommands(program.command('requests'), {
     out: (text) => {
       io.out(text);
     },

@@ -15,6 +15,7 @@ export const policyMessages = defineMessages({
     'retention.from.account.closed': 'ab Schließung des Accounts',
     'retention.from.consent.withdrawn': 'ab Widerruf der Einwilligung',
     'retention.from.bookingYear.ended': 'ab Ende des Buchungsjahres',
+    'retention.from.request.closed': 'ab Abschluss der Anfrage',
     'retention.keep': '{duration} {from}',
     'retention.immediately': 'sofort {from}',
     'retention.keepCount': 'die letzten {count}',
@@ -89,6 +90,8 @@ export const policyMessages = defineMessages({
     'data.mailContents': 'Inhalt von E-Mails, die treff versendet oder empfängt',
     'data.disclosureRequests':
       'Ersuchen von Behörden (Eingang, Art der Behörde, genannte Rechtsgrundlage, verlangte und herausgegebene Datenarten, Benachrichtigung)',
+    'data.requestRecords':
+      'Einträge im Anfragenverzeichnis (Art der Anfrage, Eingang, Frist, wie die Identität geprüft wurde, Ergebnis)',
 
     'policy.versions.title': 'Versionen der Datenschutzerklärung',
     'policy.versions.intro':
@@ -108,6 +111,7 @@ export const policyMessages = defineMessages({
     'retention.from.account.closed': 'from the closing of the account',
     'retention.from.consent.withdrawn': 'from the withdrawal of consent',
     'retention.from.bookingYear.ended': 'from the end of the booking year',
+    'retention.from.request.closed': 'from the closing of the request',
     'retention.keep': '{duration} {from}',
     'retention.immediately': 'at once {from}',
     'retention.keepCount': 'the latest {count}',
@@ -182,6 +186,8 @@ export const policyMessages = defineMessages({
     'data.mailContents': 'contents of mail that treff sends or receives',
     'data.disclosureRequests':
       'requests from authorities (date received, kind of authority, legal basis cited, kinds of data asked for and handed over, notification)',
+    'data.requestRecords':
+      'entries of the request ledger (kind of request, receipt, deadline, how the identity was verified, outcome)',
 
     'policy.versions.title': 'Versions of the privacy policy',
     'policy.versions.intro':

@@ -66,6 +66,8 @@ export const DATA_CATEGORIES = [
   'auditEvents',
   // transparency
   'disclosureRequests',
+  // the request ledger
+  'requestRecords',
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
@@ -124,6 +126,7 @@ export const RETENTION_EVENTS = [
   'account.closed',
   'consent.withdrawn',
   'bookingYear.ended',
+  'request.closed',
 ] as const;
 export type RetentionEvent = (typeof RETENTION_EVENTS)[number];
 

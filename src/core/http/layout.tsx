@@ -113,6 +113,11 @@ function RoleLinks(props: { page: PageContext }) {
           <a href="/admin/retention">{t('nav.retention')}</a>
         </li>
       )}
+      {hasRole(session, 'board') && (
+        <li>
+          <a href="/admin/requests">{t('nav.requests')}</a>
+        </li>
+      )}
       {hasRole(session, 'admin') && (
         <li>
           <a href="/admin/keys">{t('nav.keys')}</a>

@@ -34,6 +34,7 @@ export const sharedMessages = defineMessages({
 
     'nav.accounts': 'Accounts',
     'nav.retention': 'Löschung',
+    'nav.requests': 'Anfragen',
 
     'form.save': 'Speichern',
     'form.cancel': 'Abbrechen',
@@ -79,6 +80,7 @@ export const sharedMessages = defineMessages({
 
     'nav.accounts': 'Accounts',
     'nav.retention': 'Deletion',
+    'nav.requests': 'Requests',
 
     'form.save': 'Save',
     'form.cancel': 'Cancel',

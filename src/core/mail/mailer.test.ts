@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { maskLinkTokens } from './mailer.ts';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { manualClock } from '../clock.ts';
+import { maskLinkTokens, outboxMailer } from './mailer.ts';
 
 test('masks the token of login and password links, and keeps hosts and short paths readable', () => {
   const token = 'Xy3_-abcdefghijklmnopqrstuvwxyz0123456789AB';
@@ -14,4 +18,22 @@ test('masks the token of login and password links, and keeps hosts and short pat
       'Password: http://127.0.0.1:8080/account/password/••••••?x=••••••\n' +
       'Keys: https://a-very-long-subdomain-name.chaostreff-osnabrueck.de/me/keys\n',
   );
+});
+
+test('writes the extra header fields of a mail into the outbox file (RFC 3834 marks)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'treff-outbox-'));
+  try {
+    const mailer = outboxMailer({ from: 'treff@verein.example', dir, clock: manualClock() });
+    await mailer.send({
+      to: 'ada@example.org',
+      subject: 'Antwort',
+      text: 'Hallo',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    const [name] = await readdir(dir);
+    const source = await readFile(join(dir, name ?? ''), 'utf8');
+    assert.match(source, /^Auto-Submitted: auto-replied$/m);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -11,6 +11,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** Extra header fields, e.g. `Auto-Submitted: auto-replied` (RFC 3834) on automatic answers. */
+  headers?: Record<string, string>;
   /** An id to name the mail by in logs and errors instead of its address (a member id). */
   ref?: string;
 }
@@ -126,6 +128,7 @@ export function smtpMailer(options: {
           subject: mail.subject,
           text: mail.text,
           messageId,
+          ...(mail.headers ? { headers: mail.headers } : {}),
         });
       } catch (error) {
         throw mailDeliveryError(error, { messageId, ref: mail.ref });
@@ -151,6 +154,7 @@ export function outboxMailer(options: { from: string; dir: string; clock: Clock 
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
+        ...(mail.headers ? { headers: mail.headers } : {}),
         date,
       })) as { message: Buffer };
       const stamp = date

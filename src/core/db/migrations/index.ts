@@ -7,6 +7,7 @@ import * as m0005 from './0005_keys.ts';
 import * as m0008 from './0008_mail_counts.ts';
 import * as m0011 from './0011_transparency.ts';
 import * as m0012 from './0012_disclosures.ts';
+import * as m0013 from './0013_requests.ts';
 
 /**
  * Every migration, in order. An explicit list (not a folder scan) so that the same set runs under
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0008_mail_counts': m0008,
   '0011_transparency': m0011,
   '0012_disclosures': m0012,
+  '0013_requests': m0013,
 };
