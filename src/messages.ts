@@ -9,6 +9,7 @@ import { authMessages } from './auth/auth.messages.ts';
 import { keysMessages } from './keys/keys.messages.ts';
 import { membersMessages } from './members/members.messages.ts';
 import { policyMessages } from './policy/policy.messages.ts';
+import { requestsMessages } from './requests/requests.messages.ts';
 import { retentionMessages } from './retention/retention.messages.ts';
 import { servicesMessages } from './services/services.messages.ts';
 import { siteMessages } from './site/site.messages.ts';
@@ -23,6 +24,7 @@ export const CATALOGUES = {
   keys: keysMessages,
   members: membersMessages,
   policy: policyMessages,
+  requests: requestsMessages,
   retention: retentionMessages,
   services: servicesMessages,
   site: siteMessages,

@@ -218,6 +218,54 @@ export interface MailCountsTable {
   count: number;
 }
 
+/** The request ledger (migration 0013): one row per data-subject request. */
+export interface RequestsTable {
+  id: string;
+  /** One of `REQUEST_KINDS` (src/requests). */
+  kind: string;
+  channel: 'mail' | 'portal' | 'board';
+  /** awaiting-confirmation, awaiting-verification, open, done, denied. */
+  state: string;
+  lang: string;
+  member_id: string | null;
+  /** How the identity stands: signed, registered-address, portal, board, unknown. */
+  identity: string;
+  fingerprint: string | null;
+  verified_how: string | null;
+  verified_at: string | null;
+  reply_to: string | null;
+  mail_file: string | null;
+  subject: string | null;
+  auto_submitted: number;
+  received_at: string;
+  due_on: string;
+  extended_due_on: string | null;
+  extension_reason: string | null;
+  paused_since: string | null;
+  paused_days: number;
+  outcome: string | null;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One-time confirmation links of mailed requests (migration 0013). */
+export interface RequestConfirmationsTable {
+  /** SHA-256 of the token in the mailed link. */
+  id: string;
+  request_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Deadline reminders already mailed to the board (migration 0013). */
+export interface RequestRemindersTable {
+  request_id: string;
+  days_before: number;
+  sent_at: string;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -236,4 +284,7 @@ export interface DB {
   retention_runs: RetentionRunsTable;
   wkd_keys: WkdKeysTable;
   mail_counts: MailCountsTable;
+  requests: RequestsTable;
+  request_confirmations: RequestConfirmationsTable;
+  request_reminders: RequestRemindersTable;
 }

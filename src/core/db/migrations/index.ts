@@ -5,6 +5,7 @@ import * as m0003 from './0003_policy.ts';
 import * as m0004 from './0004_retention.ts';
 import * as m0005 from './0005_keys.ts';
 import * as m0008 from './0008_mail_counts.ts';
+import * as m0013 from './0013_requests.ts';
 
 /**
  * Every migration, in order. An explicit list (not a folder scan) so that the same set runs under
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_retention': m0004,
   '0005_keys': m0005,
   '0008_mail_counts': m0008,
+  '0013_requests': m0013,
 };
