@@ -22,6 +22,7 @@ import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
+import { requestsMailRoute } from './requests/index.ts';
 import {
   formatStatusLine,
   retentionProblems,
@@ -177,8 +178,9 @@ async function startServer(
     listenPort,
   );
   const internal = await listen(internalApp(runtime).fetch, '127.0.0.1', internalPort);
-  // The WKS mail intake, when the declaration asks for one (keys module).
-  const intake = await startMailIntake(runtime);
+  // The mail intake, when the declaration asks for one: the WKS submission address (keys) and
+  // the member-accounts address (requests) on one listener.
+  const intake = await startMailIntake(runtime, undefined, [requestsMailRoute(runtime)]);
   const stopScheduler = startRetentionScheduler(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,

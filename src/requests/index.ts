@@ -23,3 +23,11 @@ export {
   type RequestDeps,
 } from './requests.service.ts';
 export { dueDate } from './deadline.ts';
+export {
+  receiveRequestMail,
+  requestMailDir,
+  requestsMailRoute,
+  type RequestMailOutcome,
+} from './intake.ts';
+export { classifyRequest, detectLanguage } from './classify.ts';
+export { identifyRequester, type IdentityReason } from './identity.ts';
