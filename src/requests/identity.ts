@@ -247,6 +247,7 @@ export function isAutoSubmitted(
   const auto = text('auto-submitted');
   if (auto !== '' && auto !== 'no') return true;
   if (['bulk', 'list', 'junk'].includes(text('precedence'))) return true;
-  for (const name of headers.keys()) if (name.toLowerCase().startsWith('list-')) return true;
+  // mailparser gathers the List-* headers (RFC 2369, 2919) under `list`.
+  for (const name of headers.keys()) if (/^list(?:-|$)/i.test(name)) return true;
   return false;
 }
