@@ -22,7 +22,11 @@ import { createLogger } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
-import { requestsMailRoute } from './requests/index.ts';
+import {
+  registerRequestCommands,
+  requestsMailRoute,
+  startReminderScheduler,
+} from './requests/index.ts';
 import {
   formatStatusLine,
   retentionProblems,
@@ -182,6 +186,7 @@ async function startServer(
   // the member-accounts address (requests) on one listener.
   const intake = await startMailIntake(runtime, undefined, [requestsMailRoute(runtime)]);
   const stopScheduler = startRetentionScheduler(runtime);
+  const stopReminders = startReminderScheduler(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
@@ -189,6 +194,7 @@ async function startServer(
     const stop = () => {
       void intake?.close();
       stopScheduler();
+      stopReminders();
       internal.close();
       server.close(() => {
         resolveStopped();
@@ -592,6 +598,13 @@ export function buildProgram(io: CliIO = processIO): Command {
     });
 
   registerKeyCommands(program.command('keys'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
+
+  registerRequestCommands(program.command('requests'), {
     out: (text) => {
       io.out(text);
     },

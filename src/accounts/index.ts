@@ -6,6 +6,7 @@ export { runSync, xmppAuthSecret, type SyncReport } from './sync.ts';
 export { listAccounts } from './accounts.repo.ts';
 export {
   accountAddresses,
+  approveAccount,
   checkServiceLogin,
   createAccount,
   deleteAccount,

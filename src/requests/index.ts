@@ -16,13 +16,26 @@ export {
 } from './requests.types.ts';
 export { REQUEST_ERROR_CODES, RequestError, type RequestErrorCode } from './requests.errors.ts';
 export {
+  CONFIRMATION_DAYS,
+  OPEN_STATES,
+  changeRequestKind,
+  closeRequest,
+  confirmationIsUsable,
+  confirmRequest,
+  denyRequest,
+  extendRequest,
   getRequest,
   isRequestKind,
   listRequests,
   recordRequest,
+  verifyRequest,
   type RequestDeps,
 } from './requests.service.ts';
-export { dueDate } from './deadline.ts';
+export { approveRequest, type ApproveOptions, type Execution } from './execute.ts';
+export { ANSWERS_PER_HOUR, AUTO_REPLIED, sendAnswer } from './answers.ts';
+export { REMINDER_DAYS, sendDueReminders, startReminderScheduler } from './reminders.ts';
+export { dueDate, isNonWorkingDay, nextWorkingDay } from './deadline.ts';
+export { registerRequestCommands, type RequestsCliContext } from './requests.cli.ts';
 export {
   receiveRequestMail,
   requestMailDir,

@@ -21,6 +21,8 @@ function toRequest(row: Selectable<RequestsTable>): LedgerRequest {
     replyTo: row.reply_to,
     mailFile: row.mail_file,
     subject: row.subject,
+    username: row.username,
+    key: row.key_data,
     autoSubmitted: toNumber(row.auto_submitted) !== 0,
     receivedAt: row.received_at,
     dueOn: row.extended_due_on ?? row.due_on,

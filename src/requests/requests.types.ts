@@ -62,6 +62,10 @@ export interface NewRequest {
   /** Path of the raw mail, written durably by the intake before its 250; deleted on close. */
   mailFile?: string | undefined;
   subject?: string | undefined;
+  /** The username an account request asks for, if it names one. */
+  username?: string | undefined;
+  /** The OpenPGP key (armored) a key-publication mail carries, if attached. */
+  key?: string | undefined;
   /** RFC 3834 `Auto-Submitted` other than `no`, a list mail or a null sender: never answered. */
   autoSubmitted?: boolean | undefined;
 }
@@ -81,6 +85,8 @@ export interface LedgerRequest {
   replyTo: string | null;
   mailFile: string | null;
   subject: string | null;
+  username: string | null;
+  key: string | null;
   autoSubmitted: boolean;
   receivedAt: string;
   /** The deadline now in force: the extended one if extended, else the original. */

@@ -236,6 +236,8 @@ export interface RequestsTable {
   reply_to: string | null;
   mail_file: string | null;
   subject: string | null;
+  username: string | null;
+  key_data: string | null;
   auto_submitted: number;
   received_at: string;
   due_on: string;

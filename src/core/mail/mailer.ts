@@ -11,6 +11,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** Extra header fields, e.g. `Auto-Submitted: auto-replied` (RFC 3834) on automatic answers. */
+  headers?: Record<string, string>;
 }
 
 /** Sends mail. Implementations: SMTP, or the outbox directory when no SMTP server is set. */
@@ -52,6 +54,7 @@ export function smtpMailer(options: {
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
+        ...(mail.headers ? { headers: mail.headers } : {}),
       });
     },
   };
@@ -74,6 +77,7 @@ export function outboxMailer(options: { from: string; dir: string; clock: Clock 
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
+        ...(mail.headers ? { headers: mail.headers } : {}),
         date,
       })) as { message: Buffer };
       const stamp = date

@@ -26,6 +26,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('reply_to', 'text')
     .addColumn('mail_file', 'text')
     .addColumn('subject', 'text')
+    // What the request asks for, when it names it: the wished username of an account request,
+    // the armored key of a key publication. Cleared with the raw mail when the request closes.
+    .addColumn('username', 'text')
+    .addColumn('key_data', 'text')
     .addColumn('auto_submitted', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('received_at', 'text', (c) => c.notNull())
     // Calendar dates (YYYY-MM-DD, club time zone): the deadline, and the extended one.
