@@ -20,6 +20,7 @@ import { accountRoutes, yescryptHasher } from './accounts/index.ts';
 import { mountKeys } from './keys/index.ts';
 import { memberRoutes } from './members/index.ts';
 import { messages } from './messages.ts';
+import { requestRoutes } from './requests/index.ts';
 import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
 import { siteRoutes } from './site/index.ts';
@@ -142,6 +143,7 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', accountRoutes(deps));
   app.route('/', doctorRoutes(deps));
   app.route('/', retentionRoutes(deps));
+  app.route('/', requestRoutes(deps));
   // Last: the WKD is dispatched in front of the frame (keys module).
   return mountKeys(app, deps);
 }

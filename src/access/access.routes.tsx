@@ -10,6 +10,7 @@ import {
 } from '../core/http/context.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { getMember, visibilityFor, type RegistryLabels } from '../members/index.ts';
+import { recordPortalRequest } from '../requests/index.ts';
 import { buildAccessReport, type AccessReport } from './access.service.ts';
 import { AccessReportView, PortalHome } from './access.views.tsx';
 
@@ -55,15 +56,20 @@ export function accessRoutes(deps: Deps): Hono<AppEnv> {
   });
 
   app.get('/me/data.json', requireRole('member'), async (c) => {
-    return json(
-      c,
-      await buildAccessReport(
-        deps,
-        actorOf(sessionOf(c)),
-        { includeRestricted: true },
-        memberIdOf(c),
-      ),
+    const report = await buildAccessReport(
+      deps,
+      actorOf(sessionOf(c)),
+      { includeRestricted: true },
+      memberIdOf(c),
     );
+    // The export is an access request answered at once: the ledger shows it as done.
+    await recordPortalRequest(deps, actorOf(sessionOf(c)), {
+      memberId: memberIdOf(c),
+      kind: 'access',
+      lang: c.get('lang'),
+      done: 'report.portal',
+    });
+    return json(c, report);
   });
 
   const boardReport = (c: AppContext) => {

@@ -36,6 +36,7 @@ import {
   setSshKeys,
   type AccountServices,
 } from './accounts.service.ts';
+import { recordPortalRequest } from '../requests/index.ts';
 import { AccountsAdminPage, MyAccountPage, PasswordLinkPage } from './accounts.views.tsx';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -93,6 +94,12 @@ export function accountRoutes(deps: Deps): Hono<AppEnv> {
     const { username } = formText(await c.req.parseBody(), ['username']);
     try {
       await requestAccount(deps, actorOf(sessionOf(c)), memberIdOf(c), username);
+      await recordPortalRequest(deps, actorOf(sessionOf(c)), {
+        memberId: memberIdOf(c),
+        kind: 'account.create',
+        lang: c.get('lang'),
+        username,
+      });
     } catch (error) {
       return myPage(c, { issues: formProblems(error) }, 422);
     }

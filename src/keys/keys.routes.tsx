@@ -24,6 +24,7 @@ import {
   requestPublication,
   type PublicationRequest,
 } from './keys.service.ts';
+import { recordPortalRequest } from '../requests/index.ts';
 import { KeysAdminPage, MyKeyPage, type ChallengeView } from './keys.views.tsx';
 import { submissionAddress } from './submission-key.ts';
 import { isWkdRequest, wkdHandler } from './wkd.routes.ts';
@@ -128,6 +129,12 @@ export function keyPageRoutes(deps: Deps, directory: KeyDirectory): Hono<AppEnv>
         { recordFingerprint: body['recordFingerprint'] === '1' },
       );
       directory.invalidate();
+      await recordPortalRequest(deps, actorOf(sessionOf(c)), {
+        memberId: memberIdOf(c),
+        kind: 'key.publish',
+        lang: c.get('lang'),
+        done: 'key.published',
+      });
       return await myPage(c, {
         notice: `${t('keys.my.publishedNotice')}${fingerprintRecorded ? ` ${t('keys.fingerprintRecorded')}` : ''}`,
       });

@@ -15,6 +15,7 @@ export const policyMessages = defineMessages({
     'retention.from.account.closed': 'ab Schließung des Accounts',
     'retention.from.consent.withdrawn': 'ab Widerruf der Einwilligung',
     'retention.from.bookingYear.ended': 'ab Ende des Buchungsjahres',
+    'retention.from.request.closed': 'ab Abschluss der Anfrage',
     'retention.keep': '{duration} {from}',
     'retention.immediately': 'sofort {from}',
     'retention.keepCount': 'die letzten {count}',
@@ -87,6 +88,8 @@ export const policyMessages = defineMessages({
     'data.sessions': 'Sitzungen nach der Anmeldung',
     'data.auditEvents': 'Änderungsprotokoll (nur Ereignisse, keine Inhalte)',
     'data.mailContents': 'Inhalt von E-Mails, die treff versendet oder empfängt',
+    'data.requestRecords':
+      'Einträge im Anfragenverzeichnis (Art der Anfrage, Eingang, Frist, wie die Identität geprüft wurde, Ergebnis)',
   },
   en: {
     'retention.from.created': 'from collection',
@@ -94,6 +97,7 @@ export const policyMessages = defineMessages({
     'retention.from.account.closed': 'from the closing of the account',
     'retention.from.consent.withdrawn': 'from the withdrawal of consent',
     'retention.from.bookingYear.ended': 'from the end of the booking year',
+    'retention.from.request.closed': 'from the closing of the request',
     'retention.keep': '{duration} {from}',
     'retention.immediately': 'at once {from}',
     'retention.keepCount': 'the latest {count}',
@@ -166,5 +170,7 @@ export const policyMessages = defineMessages({
     'data.sessions': 'sessions after login',
     'data.auditEvents': 'change log (events only, no contents)',
     'data.mailContents': 'contents of mail that treff sends or receives',
+    'data.requestRecords':
+      'entries of the request ledger (kind of request, receipt, deadline, how the identity was verified, outcome)',
   },
 });

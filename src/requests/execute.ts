@@ -81,6 +81,13 @@ async function execute(
           answer: t('requests.answer.accountCreated', { username: account.username }),
         };
       }
+      if (existing) {
+        // Approved in the accounts page meanwhile: nothing left to do.
+        return {
+          outcome: 'account.exists',
+          answer: t('requests.answer.accountCreated', { username: existing.username }),
+        };
+      }
       const username = options.username?.trim() || request.username;
       if (!username) {
         throw new RequestError('requests.invalid_input', 'give the username of the new account');

@@ -27,7 +27,9 @@ export {
   getRequest,
   isRequestKind,
   listRequests,
+  recordPortalRequest,
   recordRequest,
+  sweepClosedRequests,
   verifyRequest,
   type RequestDeps,
 } from './requests.service.ts';
@@ -36,6 +38,7 @@ export { ANSWERS_PER_HOUR, AUTO_REPLIED, sendAnswer } from './answers.ts';
 export { REMINDER_DAYS, sendDueReminders, startReminderScheduler } from './reminders.ts';
 export { dueDate, isNonWorkingDay, nextWorkingDay } from './deadline.ts';
 export { registerRequestCommands, type RequestsCliContext } from './requests.cli.ts';
+export { requestRoutes } from './requests.routes.tsx';
 export {
   receiveRequestMail,
   requestMailDir,

@@ -145,3 +145,51 @@ export async function insertReminder(
     .execute();
   return rows.length > 0;
 }
+
+/**
+ * Deletes the ledger rows of requests closed before `before` (their confirmations and reminders
+ * go by cascade); in a dry run only counts. Returns how many, and when the oldest kept closed.
+ */
+export async function deleteRequestsClosedBefore(
+  db: Db,
+  before: string,
+  dryRun: boolean,
+): Promise<{ removed: number; oldestKept: string | null }> {
+  const due = db
+    .selectFrom('requests')
+    .where('closed_at', 'is not', null)
+    .where('closed_at', '<', before);
+  const { count } = await due
+    .select((eb) => eb.fn.countAll<string | number>().as('count'))
+    .executeTakeFirstOrThrow();
+  if (!dryRun && toNumber(count) > 0) {
+    await db
+      .deleteFrom('requests')
+      .where('closed_at', 'is not', null)
+      .where('closed_at', '<', before)
+      .execute();
+  }
+  const kept = await db
+    .selectFrom('requests')
+    .select((eb) => eb.fn.min<string | null>('closed_at').as('oldest'))
+    .where('closed_at', 'is not', null)
+    .where('closed_at', '>=', dryRun ? before : '')
+    .executeTakeFirst();
+  return { removed: toNumber(count), oldestKept: kept?.oldest ?? null };
+}
+
+/** Closed requests that still name a raw mail file (its deletion at closing failed). */
+export async function closedRequestsWithMail(db: Db): Promise<{ id: string; mailFile: string }[]> {
+  const rows = await db
+    .selectFrom('requests')
+    .select(['id', 'mail_file'])
+    .where('closed_at', 'is not', null)
+    .where('mail_file', 'is not', null)
+    .execute();
+  return rows.flatMap((row) => (row.mail_file ? [{ id: row.id, mailFile: row.mail_file }] : []));
+}
+
+/** Forgets the raw mail file of a request (after the file is gone). */
+export async function clearMailFile(db: Db, id: string): Promise<void> {
+  await db.updateTable('requests').set({ mail_file: null }).where('id', '=', id).execute();
+}

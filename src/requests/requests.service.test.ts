@@ -15,6 +15,7 @@ import { CLI_ACTOR } from '../core/audit/index.ts';
 import { AppError } from '../core/errors.ts';
 import { createKeyDirectory, publishKeyDirectly, wkdHandler, wkdHash } from '../keys/index.ts';
 import { createMember, getMember } from '../members/index.ts';
+import { compileRetention } from '../retention/index.ts';
 import {
   ANSWERS_PER_HOUR,
   approveRequest,
@@ -334,6 +335,28 @@ for (const dialect of TEST_DIALECTS) {
         assert.doesNotMatch(text, new RegExp(value));
       }
       assert.equal((await getMember(t.deps, { includeRestricted: true }, adaId)).id, adaId);
+    });
+
+    test('the retention job compiled from the declaration deletes ledger rows three years after closing', async () => {
+      const jobs = compileRetention(t.deps.config).jobs.filter((job) =>
+        job.name.startsWith('data-subject-requests.'),
+      );
+      assert.deepEqual(
+        jobs.map((job) => job.name),
+        ['data-subject-requests.1', 'data-subject-requests.2'],
+      );
+      const { id } = await recordRequest(t.deps, CLI_ACTOR, mailRequest());
+      await denyRequest(t.deps, BOARD, id, 'unbekannt');
+      const run = () =>
+        Promise.all(
+          jobs.map((job) => job.run({ deps: t.deps, actor: CLI_ACTOR, dryRun: false, root: '/' })),
+        );
+      t.clock.advance(3 * 365 * 86_400_000);
+      await run();
+      assert.equal((await getRequest(t.deps, id)).state, 'denied', 'kept for three years');
+      t.clock.advance(2 * 86_400_000);
+      await run();
+      assert.equal(await errorCode(getRequest(t.deps, id)), 'requests.not_found');
     });
   });
 }

@@ -12,6 +12,9 @@ import { daysBetween, dueDate } from './deadline.ts';
 import { RequestError } from './requests.errors.ts';
 import { requestsMessages } from './requests.messages.ts';
 import {
+  clearMailFile,
+  closedRequestsWithMail,
+  deleteRequestsClosedBefore,
   findRequest,
   findUsableConfirmation,
   insertConfirmation,
@@ -445,7 +448,8 @@ export async function closeRequest(
       closed_at: at.toISOString(),
       updated_at: at.toISOString(),
       paused_since: null,
-      mail_file: null,
+      // Kept if the file cannot be deleted now: the retention job retries.
+      mail_file: request.mailFile,
       reply_to: null,
       subject: null,
       key_data: null,
@@ -458,15 +462,49 @@ export async function closeRequest(
       fields: ['state', 'outcome'],
     });
   });
-  if (request.mailFile) {
-    try {
-      await unlink(request.mailFile);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        deps.log.error({ err: error, event: 'requests.mail_file.kept' }, 'raw mail not deleted');
-      }
+  if (request.mailFile) await deleteMailFile(deps, request.id, request.mailFile);
+}
+
+/**
+ * Deletes the raw mail of a closed request and forgets its path; true when it is gone. A file
+ * that cannot be deleted now (a permission problem) is logged and kept for the next try.
+ */
+export async function deleteMailFile(
+  deps: Pick<Deps, 'db' | 'log'>,
+  id: string,
+  path: string,
+): Promise<boolean> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      deps.log.error({ err: error, event: 'requests.mail_file.kept' }, 'raw mail not deleted');
+      return false;
     }
   }
+  await clearMailFile(deps.db, id);
+  return true;
+}
+
+/**
+ * The retention of the request ledger (compiled from the declaration, src/retention/rules.ts):
+ * the raw mails of closed requests whose deletion at closing failed, and, with `keep`, the
+ * ledger rows of requests closed before `before`.
+ */
+export async function sweepClosedRequests(
+  deps: Pick<Deps, 'db' | 'log'>,
+  options: { what: 'mail' } | { what: 'ledger'; before: Date },
+  dryRun: boolean,
+): Promise<{ removed: number; oldestKeptAt: string | null }> {
+  if (options.what === 'mail') {
+    const left = await closedRequestsWithMail(deps.db);
+    if (dryRun) return { removed: left.length, oldestKeptAt: null };
+    let removed = 0;
+    for (const row of left) if (await deleteMailFile(deps, row.id, row.mailFile)) removed++;
+    return { removed, oldestKeptAt: null };
+  }
+  const result = await deleteRequestsClosedBefore(deps.db, options.before.toISOString(), dryRun);
+  return { removed: result.removed, oldestKeptAt: result.oldestKept };
 }
 
 /**
@@ -501,4 +539,37 @@ export async function denyRequest(
     });
   }
   return { request: await getRequest(deps, id), mailed };
+}
+
+/**
+ * Records what a member did or asked for in the portal (an account request, a key publication,
+ * a data export) in the ledger, identity `portal`. With `done`, the action has already been
+ * carried out and the entry is closed at once with that outcome. Never throws: the portal
+ * action has happened, a ledger failure is logged.
+ */
+export async function recordPortalRequest(
+  deps: RequestDeps,
+  actor: Actor,
+  input: {
+    memberId: string;
+    kind: RequestKind;
+    lang: 'de' | 'en';
+    username?: string | undefined;
+    done?: string | undefined;
+  },
+): Promise<void> {
+  try {
+    const { id } = await recordRequest(deps, actor, {
+      kind: input.kind,
+      channel: 'portal',
+      receivedAt: deps.clock.now(),
+      lang: input.lang,
+      identity: { kind: 'portal', memberId: input.memberId },
+      replyTo: null,
+      username: input.username,
+    });
+    if (input.done) await closeRequest(deps, actor, await getRequest(deps, id), 'done', input.done);
+  } catch (error) {
+    deps.log.error({ err: error, event: 'requests.portal.failed' }, 'portal request not recorded');
+  }
 }

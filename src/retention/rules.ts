@@ -21,6 +21,7 @@ import {
   type ErasableField,
 } from '../members/index.ts';
 import { removeStaleKeys, staleKeysRemoved } from '../keys/index.ts';
+import { sweepClosedRequests } from '../requests/index.ts';
 import { sweepDirectory } from './directory.ts';
 import { sweepLog, type PruneHooks } from './filelog.ts';
 import { journaldKeepsWithin, oldestJournalEntry, readJournaldConfig } from './journald.ts';
@@ -239,6 +240,33 @@ function compileAccounts({ rule, name }: RuleSite): JobBody | string {
   });
 }
 
+/**
+ * The request ledger: the raw mail (and the requester's address) goes when the request closes
+ * (`keep: P0D`, swept here if its deletion at closing failed); the ledger rows after the
+ * declared period from closing.
+ */
+function compileRequests({ activity, rule, name, period }: RuleSite): JobBody | string {
+  if (rule.from !== 'request.closed') return 'the request ledger keeps data from request.closed';
+  const data = rule.data ?? activity.data;
+  if (data.every((item) => item === 'mailContents' || item === 'email')) {
+    if (Object.values(period).some((value) => value !== 0))
+      return 'the raw request mail goes when the request closes (keep: P0D)';
+    return deleteJob(name, (context) =>
+      sweepClosedRequests(context.deps, { what: 'mail' }, context.dryRun),
+    );
+  }
+  if (data.every((item) => item === 'requestRecords')) {
+    return deleteJob(name, (context) =>
+      sweepClosedRequests(
+        context.deps,
+        { what: 'ledger', before: subtractDuration(context.deps.clock.now(), period) },
+        context.dryRun,
+      ),
+    );
+  }
+  return `no retention job knows ${data.join(', ')} in the table requests`;
+}
+
 function compileDatabase(
   site: RuleSite,
   store: Extract<Store, { kind: 'database' }>,
@@ -252,6 +280,8 @@ function compileDatabase(
       return compileLogins(site, store.table);
     case 'accounts':
       return compileAccounts(site);
+    case 'requests':
+      return compileRequests(site);
     default:
       return `treff has no retention job for the table ${store.table}`;
   }

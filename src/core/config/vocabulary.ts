@@ -64,6 +64,8 @@ export const DATA_CATEGORIES = [
   'loginLinks',
   'sessions',
   'auditEvents',
+  // the request ledger
+  'requestRecords',
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
@@ -115,6 +117,7 @@ export const RETENTION_EVENTS = [
   'account.closed',
   'consent.withdrawn',
   'bookingYear.ended',
+  'request.closed',
 ] as const;
 export type RetentionEvent = (typeof RETENTION_EVENTS)[number];
 

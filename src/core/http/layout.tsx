@@ -130,6 +130,11 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
                   <a href="/admin/retention">{t('nav.retention')}</a>
                 </li>
               )}
+              {hasRole(session, 'board') && (
+                <li>
+                  <a href="/admin/requests">{t('nav.requests')}</a>
+                </li>
+              )}
               {hasRole(session, 'admin') && (
                 <li>
                   <a href="/admin/keys">{t('nav.keys')}</a>

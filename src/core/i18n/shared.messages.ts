@@ -28,6 +28,7 @@ export const sharedMessages = defineMessages({
 
     'nav.accounts': 'Accounts',
     'nav.retention': 'Löschung',
+    'nav.requests': 'Anfragen',
 
     'form.save': 'Speichern',
     'form.cancel': 'Abbrechen',
@@ -66,6 +67,7 @@ export const sharedMessages = defineMessages({
 
     'nav.accounts': 'Accounts',
     'nav.retention': 'Deletion',
+    'nav.requests': 'Requests',
 
     'form.save': 'Save',
     'form.cancel': 'Cancel',
