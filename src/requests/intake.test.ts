@@ -16,7 +16,7 @@ import { startMailListener, type Intake } from '../core/mail/intake.ts';
 import { listQuarantine, PARSE_LIMITS } from '../core/mail/quarantine.ts';
 import { wksMailRoute } from '../keys/index.ts';
 import { requestMailDir, requestsMailRoute, type RequestMailOutcome } from './intake.ts';
-import { listRequests } from './requests.service.ts';
+import { deleteMailFile, listRequests } from './requests.service.ts';
 
 type Client = ReturnType<typeof nodemailer.createTransport>;
 interface Delivered {
@@ -117,6 +117,20 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(request?.state, 'open');
       assert.equal(request?.memberId, ada.memberId);
       assert.equal(request?.mailFile, outcome.mailFile);
+    });
+
+    test('deleting the raw mail of a closed request deletes its sidecar too', async () => {
+      assert.equal(
+        await deliver(client, plainMail('a@example.net', 'Auskunft', 'Auskunft bitte.')),
+        250,
+      );
+      const [outcome] = outcomes;
+      assert.ok(outcome);
+      const sidecar = outcome.mailFile.replace(/\.eml$/, '.json');
+      await stat(sidecar);
+      assert.equal(await deleteMailFile(t.deps, outcome.requestId, outcome.mailFile), true);
+      await assert.rejects(stat(outcome.mailFile));
+      await assert.rejects(stat(sidecar));
     });
 
     test('marks a null-sender mail as auto-submitted, so it is never answered', async () => {
