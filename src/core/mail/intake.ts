@@ -165,7 +165,11 @@ export async function startMailListener(
             }
           }
           const answers = recipients.map((recipient) => answerOf.get(recipient) ?? null);
-          if (options.protocol === 'lmtp') callback(null, answers.map((a) => a ?? 'OK'));
+          if (options.protocol === 'lmtp')
+            callback(
+              null,
+              answers.map((a) => a ?? 'OK'),
+            );
           else {
             // SMTP has one answer: a failure for any recipient asks the MTA to retry the mail.
             const failed = answers.find((answer) => answer !== null);
