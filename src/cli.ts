@@ -23,7 +23,11 @@ import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.
 import { buildAccessReport } from './access/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
-import { registerRequestCommands, startReminderScheduler } from './requests/index.ts';
+import {
+  registerRequestCommands,
+  requestsMailRoute,
+  startReminderScheduler,
+} from './requests/index.ts';
 import {
   formatStatusLine,
   retentionProblems,
@@ -185,8 +189,9 @@ async function startServer(
     listenPort,
   );
   const internal = await listen(internalApp(runtime).fetch, '127.0.0.1', internalPort);
-  // The WKS mail intake, when the declaration asks for one (keys module).
-  const intake = await startMailIntake(runtime);
+  // The mail intake, when the declaration asks for one: the WKS submission address (keys) and
+  // the member-accounts address (requests) on one listener.
+  const intake = await startMailIntake(runtime, undefined, [requestsMailRoute(runtime)]);
   const stopScheduler = startRetentionScheduler(runtime);
   const stopReminders = startReminderScheduler(runtime);
   // The doctor's verdicts for the transparency page, stored so a page view never runs it.

@@ -143,13 +143,15 @@ export function buildProjection(
       group: 'dovecot',
     },
     {
-      // The WKS submission address is a mailbox too (its mail goes to treff's intake).
+      // treff's own addresses (WKS submission, member accounts) are mailboxes too: their mail
+      // goes to treff's intake.
       path: PATHS.postfixMailboxes,
       content: lines([
         ...mail.map((row) => `${row.username}@${mailDomain} OK`),
         ...(config.services.wkd?.submissionAddress && config.mail.intake
           ? [`${config.services.wkd.submissionAddress} OK`]
           : []),
+        ...(config.mail.intake ? [`${config.club.contacts.memberAccounts} OK`] : []),
       ]),
       mode: 0o644,
       group: 'root',

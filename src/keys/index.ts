@@ -6,7 +6,14 @@
 export { keyPageRoutes, mountKeys } from './keys.routes.tsx';
 export { wkdHandler, policyText, WKD_PREFIX } from './wkd.routes.ts';
 export { createKeyDirectory, type KeyDirectory } from './directory.ts';
-export { startIntake, startMailIntake, type Intake, type IntakeOptions } from './intake.ts';
+export {
+  declaredWksRoute,
+  startIntake,
+  startMailIntake,
+  wksMailRoute,
+  type Intake,
+  type IntakeOptions,
+} from './intake.ts';
 export { receiveWksMail, type WksOutcome } from './wks.ts';
 export { rawMailerFor, type RawMailer } from './wks.mime.ts';
 export { checkLiveWkd, type WkdCheck } from './selftest.ts';

@@ -39,3 +39,11 @@ export { REMINDER_DAYS, sendDueReminders, startReminderScheduler } from './remin
 export { dueDate, isNonWorkingDay, nextWorkingDay } from './deadline.ts';
 export { registerRequestCommands, type RequestsCliContext } from './requests.cli.ts';
 export { requestRoutes } from './requests.routes.tsx';
+export {
+  receiveRequestMail,
+  requestMailDir,
+  requestsMailRoute,
+  type RequestMailOutcome,
+} from './intake.ts';
+export { classifyRequest, detectLanguage } from './classify.ts';
+export { identifyRequester, type IdentityReason } from './identity.ts';

@@ -476,6 +476,8 @@ export async function deleteMailFile(
 ): Promise<boolean> {
   try {
     await unlink(path);
+    // The intake's sidecar beside the mail (intake.ts: kind, identity and its reason).
+    if (path.endsWith('.eml')) await unlink(`${path.slice(0, -4)}.json`).catch(() => undefined);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       deps.log.error({ err: error, event: 'requests.mail_file.kept' }, 'raw mail not deleted');

@@ -59,3 +59,28 @@ describe('treff doctor: modes of treff data', () => {
     ]);
   });
 });
+
+test('reports request mails that others can read', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'treff-doctor-modes-'));
+  try {
+    const config = parseConfig(await readFile(EXAMPLE_CONFIG, 'utf8'), '/etc/treff/treff.yaml');
+    const mails = join(root, 'etc/treff/data/requests/mail');
+    await mkdir(mails, { recursive: true, mode: 0o700 });
+    await chmod(join(root, 'etc/treff/data'), 0o700);
+    await chmod(join(root, 'etc/treff/data/requests'), 0o755);
+    await writeFile(join(mails, 'a.eml'), 'x');
+    await chmod(join(mails, 'a.eml'), 0o644);
+    const report = await diagnose(config, {
+      root,
+      run: () => Promise.resolve({ ok: false, stdout: '' }),
+    });
+    const errors = report.findings
+      .filter(
+        (finding) => finding.promise === PRIVATE_FILES_PROMISE && finding.severity === 'error',
+      )
+      .map((finding) => finding.file);
+    assert.deepEqual(errors, ['/etc/treff/data/requests', '/etc/treff/data/requests/mail/a.eml']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

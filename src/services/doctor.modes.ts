@@ -3,8 +3,8 @@ import { check, type Check, type CheckContext, type Finding } from './doctor.ts'
 
 /**
  * treff's own files (issue 11, item 1): the data dir, the database with `-wal` and `-shm`, the
- * installation secret, the outbox, the mail quarantine and the WKS submission key hold the registry, password hashes,
- * mails and secrets. Members have shell logins on the same host, so none of it may be open to
+ * installation secret, the outbox, the mail quarantine, the request mails and the WKS submission
+ * key hold the registry, password hashes, mails and secrets. Members have shell logins on the same host, so none of it may be open to
  * the group or to others. A path that does not exist (a rendered tree, PostgreSQL) is not
  * reported.
  */
@@ -37,12 +37,16 @@ async function privateFiles(context: CheckContext): Promise<Finding[]> {
   const { config, fs } = context;
   const { dataDir, outboxDir, quarantineDir, secretFile } = config.paths;
   const wks = posix.join(dataDir, 'wks');
+  // Request mails as the requests module keeps them (requestMailDir): whole mails, personal data.
+  const requestMails = posix.join(dataDir, 'requests', 'mail');
   const targets: { path: string; kind: 'dir' | 'file' }[] = [
     { path: dataDir, kind: 'dir' },
     { path: secretFile, kind: 'file' },
     { path: outboxDir, kind: 'dir' },
     { path: quarantineDir, kind: 'dir' },
     { path: wks, kind: 'dir' },
+    { path: posix.join(dataDir, 'requests'), kind: 'dir' },
+    { path: requestMails, kind: 'dir' },
   ];
   if (config.database.url.startsWith('sqlite:')) {
     const database = config.database.url.slice('sqlite:'.length);
@@ -58,6 +62,10 @@ async function privateFiles(context: CheckContext): Promise<Finding[]> {
   for (const name of await fs.list(quarantineDir)) {
     if (name.endsWith('.eml') || name.endsWith('.json'))
       targets.push({ path: posix.join(quarantineDir, name), kind: 'file' });
+  }
+  for (const name of await fs.list(requestMails)) {
+    if (name.endsWith('.eml') || name.endsWith('.json'))
+      targets.push({ path: posix.join(requestMails, name), kind: 'file' });
   }
   for (const name of await fs.list(wks)) {
     if (name.endsWith('.key')) targets.push({ path: posix.join(wks, name), kind: 'file' });

@@ -90,13 +90,34 @@ smtpd_recipient_restrictions = reject_unlisted_recipient, permit_mynetworks, rej
 ${wksTransport(config)}`;
 }
 
-/** Mail to the WKS submission address goes to treff's intake listener (when both are set). */
-function wksTransport(config: Config): string {
-  const address = config.services.wkd?.submissionAddress;
+/**
+ * The addresses Postfix hands to treff's intake listener, with their transport: the WKS
+ * submission address (when WKS is on) and the member-accounts address (requests by mail). Empty
+ * when no intake is declared. The doctor checks the live `transport_maps` against this.
+ */
+export function intakeTransports(config: Config): { address: string; transport: string }[] {
   const intake = config.mail.intake;
-  if (!address || !intake) return '';
+  if (!intake) return [];
   const next = intake.protocol === 'lmtp' ? 'lmtp' : 'smtp';
-  return `transport_maps = inline:{ ${bareToken(address)}=${next}:inet:${bareToken(intake.host)}:${intake.port} }\n`;
+  // Postfix writes an IPv6 host in brackets (`inet:[::1]:8472`).
+  const host = intake.host.includes(':') ? `[${intake.host}]` : intake.host;
+  const transport = `${next}:inet:${host}:${intake.port}`;
+  const addresses = [config.services.wkd?.submissionAddress, config.club.contacts.memberAccounts];
+  return addresses
+    .filter((address): address is string => typeof address === 'string' && address !== '')
+    .map((address) => ({ address: address.toLowerCase(), transport }));
+}
+
+/** Mail to treff's own addresses goes to treff's intake listener (when one is declared). */
+function wksTransport(config: Config): string {
+  const entries = intakeTransports(config);
+  if (entries.length === 0) return '';
+  const entry = (e: { address: string; transport: string }) => {
+    // The brackets of an IPv6 host are Postfix syntax; everything else must be a bare token.
+    bareToken(e.transport.replace(/[[\]]/g, ''));
+    return `${bareToken(e.address)}=${e.transport}`;
+  };
+  return `transport_maps = inline:{ ${entries.map(entry).join(', ')} }\n`;
 }
 
 /** Submission services for master.cf: SMTP AUTH only over TLS, only for one's own addresses. */

@@ -1,5 +1,6 @@
 import { check, RENDER_FIX, type Check, type CheckContext, type Finding } from '../doctor.ts';
 import { parsePostfixMain, readDovecot } from '../readers.ts';
+import { intakeTransports } from './mail.accounts.render.ts';
 import type { RootFs } from '../rootfs.ts';
 
 /**
@@ -149,5 +150,59 @@ async function postfixFindings(fs: RootFs, promise: string): Promise<Finding[]> 
   return findings;
 }
 
+/**
+ * The entries of a Postfix lookup table as text: `inline:{ k=v, … }` from main.cf itself, or the
+ * source file of an indexed or text table (`lmdb:/etc/postfix/transport` → that file).
+ */
+async function transportEntries(fs: RootFs, value: string): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  for (const table of value.split(/[\s,]+(?![^{]*\})/).filter(Boolean)) {
+    const inline = /^inline:\{(.*)\}$/s.exec(table);
+    const pairs: [string, string][] = [];
+    if (inline)
+      for (const item of (inline[1] ?? '').split(/[\s,]+/).filter(Boolean)) {
+        const at = item.indexOf('=');
+        if (at > 0) pairs.push([item.slice(0, at), item.slice(at + 1)]);
+      }
+    else {
+      const file = /^(?:hash|btree|lmdb|cdb|texthash):(\/.+)$/.exec(table)?.[1];
+      for (const line of ((file && (await fs.read(file))) ?? '').split('\n')) {
+        const match = /^\s*([^#\s]\S*)\s+(\S+)/.exec(line);
+        if (match) pairs.push([match[1] ?? '', match[2] ?? '']);
+      }
+    }
+    for (const [key, next] of pairs)
+      if (!entries.has(key.toLowerCase())) entries.set(key.toLowerCase(), next);
+  }
+  return entries;
+}
+
+/**
+ * The mail intake: Postfix's `transport_maps` hands each of treff's own addresses (WKS
+ * submission, member accounts) to treff's LMTP listener as declared; else their mail would go to
+ * Dovecot or bounce, and requests by mail would be lost.
+ */
+async function mailIntake(context: CheckContext): Promise<Finding[]> {
+  if (!context.config.services.mail) return [];
+  const wanted = intakeTransports(context.config);
+  if (wanted.length === 0) return [];
+  const main = parsePostfixMain((await context.fs.read('/etc/postfix/main.cf')) ?? '');
+  const entries = await transportEntries(context.fs, main.get('transport_maps') ?? '');
+  return wanted.map(({ address, transport }) => {
+    const actual = entries.get(address);
+    return check(actual === transport, {
+      promise: 'mail intake: requests by mail reach treff',
+      file: '/etc/postfix/main.cf',
+      setting: `transport_maps ${address}`,
+      expected: transport,
+      actual: actual ?? 'not routed (Postfix delivers it elsewhere)',
+      fix: 'apply transport_maps from /etc/postfix/treff/main.cf.treff with postconf -e',
+    });
+  });
+}
+
 /** The mail checks. */
-export const MAIL_CHECKS: readonly Check[] = [{ id: 'mail-logs', run: mailLogs }];
+export const MAIL_CHECKS: readonly Check[] = [
+  { id: 'mail-logs', run: mailLogs },
+  { id: 'mail-intake', run: mailIntake },
+];
