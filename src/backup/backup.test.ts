@@ -316,7 +316,7 @@ describe('backup declaration', () => {
   test('refuses backups kept longer than the backup activity promises', async () => {
     assert.deepEqual(
       await check((yaml) =>
-        yaml.replace('  keep: P7D\n\nactivities:', '  keep: P30D\n\nactivities:'),
+        yaml.replace(/^(backup:\n(?: {2}.*\n)*?) {2}keep: P7D$/m, '$1  keep: P30D'),
       ),
       [
         'backup.keep: keeps backups for P30D, but the activity backups promises to delete them after P7D',
