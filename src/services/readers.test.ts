@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { mkdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
 import {
   parseProperties,
   parsePostfixMain,
@@ -10,22 +9,10 @@ import {
   parseTurnserver,
   readSshd,
 } from './readers.ts';
-import { RootFs } from './rootfs.ts';
+import { tempRoot } from '../../test/support/rootfs.ts';
 
 describe('the doctor’s readers', () => {
-  let root: string;
-  let fs: RootFs;
-  const put = async (path: string, text: string) => {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  };
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'treff-parse-'));
-    fs = new RootFs(root);
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const { root, fs, put } = tempRoot();
 
   test('resolve absolute symlinks inside the root, as on the server', async () => {
     await put('etc/real/file.conf', 'inside');

@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { RootFs } from '../rootfs.ts';
+import { describe, test } from 'node:test';
 import { readHocon } from './hocon.parse.ts';
+import { tempRoot } from '../../../test/support/rootfs.ts';
 
 describe('the doctor’s readers', () => {
-  let root: string;
-  let fs: RootFs;
-  const put = async (path: string, text: string) => {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  };
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'treff-parse-'));
-    fs = new RootFs(root);
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const { fs, put } = tempRoot();
 
   test('read HOCON with includes and dotted keys; the later value wins', async () => {
     await put(

@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { RootFs } from '../rootfs.ts';
+import { describe, test } from 'node:test';
 import { logLevels } from './prosody.doctor.ts';
 import { prosodyGet, prosodyModules, readProsody } from './prosody.parse.ts';
+import { tempRoot } from '../../../test/support/rootfs.ts';
 
 describe('the doctor’s readers', () => {
-  let root: string;
-  let fs: RootFs;
-  const put = async (path: string, text: string) => {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  };
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'treff-parse-'));
-    fs = new RootFs(root);
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const { fs, put } = tempRoot();
 
   test('read Prosody as Prosody does: includes start global, later wins, modules per host', async () => {
     await put(
