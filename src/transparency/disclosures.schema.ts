@@ -33,9 +33,14 @@ const IsoDate = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as YYYY-MM-DD' })
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
-    error: 'is not a calendar date',
-  });
+  .refine(
+    (value) => {
+      // zod runs this check after a failed format check too: an invalid Date must not throw.
+      const date = new Date(`${value}T00:00:00Z`);
+      return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+    },
+    { error: 'is not a calendar date' },
+  );
 
 const optionalDate = z
   .union([z.literal(''), IsoDate])
@@ -61,23 +66,27 @@ export const DisclosureInput = z
       .optional()
       .transform((value) => (value ? value : null)),
   })
-  .superRefine((input, context) => {
-    const issue = (path: string, message: string) => {
-      context.addIssue({ code: 'custom', path: [path], message });
-    };
-    if (input.outcome === 'disclosed' && input.handedOver.length === 0)
-      issue('handedOver', 'a disclosure must name the categories of data handed over');
-    if (input.outcome !== 'disclosed' && input.handedOver.length > 0)
-      issue('handedOver', 'data categories are handed over only with the outcome "disclosed"');
-    if (input.outcome !== 'pending' && !input.answeredOn)
-      issue('answeredOn', 'an answered request needs the date of the answer');
-    if (input.answeredOn && input.answeredOn < input.receivedOn)
-      issue('answeredOn', 'is before the request was received');
-    if (input.subjectInformedOn && input.notInformedReason)
-      issue('notInformedReason', 'give either the date the person was told or why not, not both');
-    if (!input.subjectInformedOn && !input.notInformedReason)
-      issue('notInformedReason', 'give the date the person was told, or why not');
-    if (input.subjectInformedOn && input.subjectInformedOn < input.receivedOn)
-      issue('subjectInformedOn', 'is before the request was received');
-  });
+  .superRefine(
+    (input, context) => {
+      const issue = (path: string, message: string) => {
+        context.addIssue({ code: 'custom', path: [path], message });
+      };
+      if (input.outcome === 'disclosed' && input.handedOver.length === 0)
+        issue('handedOver', 'a disclosure must name the categories of data handed over');
+      if (input.outcome !== 'disclosed' && input.handedOver.length > 0)
+        issue('handedOver', 'data categories are handed over only with the outcome "disclosed"');
+      if (input.outcome !== 'pending' && !input.answeredOn)
+        issue('answeredOn', 'an answered request needs the date of the answer');
+      if (input.answeredOn && input.answeredOn < input.receivedOn)
+        issue('answeredOn', 'is before the request was received');
+      if (input.subjectInformedOn && input.notInformedReason)
+        issue('notInformedReason', 'give either the date the person was told or why not, not both');
+      if (!input.subjectInformedOn && !input.notInformedReason)
+        issue('notInformedReason', 'give the date the person was told, or why not');
+      if (input.subjectInformedOn && input.subjectInformedOn < input.receivedOn)
+        issue('subjectInformedOn', 'is before the request was received');
+      // Cross-field checks only once every field is valid (a list may be missing otherwise).
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  );
 export type DisclosureInput = z.output<typeof DisclosureInput>;
