@@ -369,6 +369,17 @@ export async function changeRequestKind(
 }
 
 /**
+ * The reason the requester is told (an extension, a refusal): trimmed, 1 to 2,000 characters.
+ * @throws RequestError `requests.reason_required`.
+ */
+function requiredReason(reason: string, what: string): string {
+  const text = reason.trim();
+  if (text === '' || text.length > 2000)
+    throw new RequestError('requests.reason_required', `give the reason for ${what}`);
+  return text;
+}
+
+/**
  * Extends the deadline by two months (Art. 12(3)) with a reason, which is mailed to the
  * requester in their language. Allowed once, and only until the original deadline: the
  * requester must learn of the extension within the first month.
@@ -381,10 +392,7 @@ export async function extendRequest(
   id: string,
   reason: string,
 ): Promise<{ request: LedgerRequest; mailed: boolean }> {
-  const text = reason.trim();
-  if (text === '' || text.length > 2000) {
-    throw new RequestError('requests.reason_required', 'give the reason for the extension');
-  }
+  const text = requiredReason(reason, 'the extension');
   const request = await openRequest(deps, id);
   if (request.extendedDueOn) {
     throw new RequestError('requests.already_extended', 'the deadline was already extended');
@@ -520,10 +528,7 @@ export async function denyRequest(
   id: string,
   reason: string,
 ): Promise<{ request: LedgerRequest; mailed: boolean }> {
-  const text = reason.trim();
-  if (text === '' || text.length > 2000) {
-    throw new RequestError('requests.reason_required', 'give the reason for the refusal');
-  }
+  const text = requiredReason(reason, 'the refusal');
   const request = await openRequest(deps, id);
   await closeRequest(deps, actor, request, 'denied', text);
   let mailed = false;
