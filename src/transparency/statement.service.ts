@@ -6,7 +6,7 @@ import { localDate } from '../core/clock.ts';
 import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../core/fs.ts';
-import { loadSigningKey, loadSigningPublicKey } from '../keys/index.ts';
+import { loadSigningKey, loadSigningPublicKey, signingAddress } from '../keys/index.ts';
 import { readPublicKey, signDetached, verifyDetached } from './pgp.ts';
 
 /**
@@ -149,8 +149,7 @@ export async function writeDailyStatement(
   deps: Pick<Deps, 'config' | 'clock' | 'secret'>,
   figures: () => Promise<unknown>,
 ): Promise<WrittenStatement> {
-  const key = await loadSigningKey(deps);
-  if (!key)
+  if (!signingAddress(deps.config))
     throw new StatementError(
       'statement_not_configured',
       'The declaration has no transparency.signingAddress.',
@@ -159,8 +158,14 @@ export async function writeDailyStatement(
   const date = localDate(now, deps.config.club.timeZone);
   const dir = statementsDir(deps.config);
   const path = join(dir, `${date}.json`);
+  // The hourly check usually finds today's statement signed: then the key (and OpenPGP.js, and
+  // the 32 MiB its passphrase derivation allocates) is not loaded at all.
+  const written = await exists(path);
+  if (written && (await exists(`${path}.asc`))) return { date, path, created: false };
+  const key = await loadSigningKey(deps);
+  if (!key) throw new Error('the signing address has no key'); // unreachable: checked above
   let created = false;
-  if (!(await exists(path))) {
+  if (!written) {
     const earlier = (await listStatementDates(dir)).filter((day) => day < date).at(-1);
     const previous = earlier ? sha256Hex(await readFile(join(dir, `${earlier}.json`))) : null;
     const statement: Statement = {
