@@ -40,6 +40,7 @@ import { silentLogger } from '../src/core/log.ts';
 import { SERVER_NODE_FLAGS } from '../src/core/node-flags.ts';
 import { importMembers } from '../src/members/index.ts';
 import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
+import { loginOverHttp } from '../test/support/client.ts';
 import { freePort } from './support.ts';
 
 /** One line of the bench table (the shape bench/run.ts collects from every bench). */
@@ -307,16 +308,7 @@ async function registryLoad(
   login: { username: string; password: string },
   settings: Settings,
 ): Promise<void> {
-  const page = await (await fetch(`${base}/login`)).text();
-  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-  const response = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ _csrf: token, ...login }).toString(),
-  });
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  if (response.status !== 303 || !cookie) throw new Error(`login failed: ${response.status}`);
+  const cookie = await loginOverHttp(base, login.username, login.password);
   const get = async (path: string) => {
     const answer = await fetch(`${base}${path}`, { headers: { cookie } });
     await answer.text();

@@ -3,7 +3,7 @@ import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import type { Deps } from '../core/deps.ts';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/fs.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../core/fs.ts';
 import { minimiseForAddress } from './key-policy.ts';
 import { loadOpenPgp } from './pgp.ts';
 import { normaliseAddress } from './zbase32.ts';
@@ -63,6 +63,14 @@ function paths(deps: KeyDeps, own: OwnKey): { dir: string; secret: string; publi
   return { dir, secret: join(dir, `${own.address}.key`), public: join(dir, `${own.address}.pub`) };
 }
 
+/**
+ * The S2K iteration count of the key files: 65,536 bytes hashed (OpenPGP.js's default, 224,
+ * hashes 16 MiB and allocates 16 MiB for it per secret key packet, which the server's malloc
+ * kept: 30 MiB of an idle server, README "Memory"). Stretching adds nothing here: the
+ * passphrase is 256 bits derived from the installation secret, not a password.
+ */
+const S2K_ITERATION_COUNT_BYTE = 0x60;
+
 function passphrase(secret: Buffer, own: OwnKey): string {
   return createHmac('sha256', secret).update(own.label).digest('base64url');
 }
@@ -114,6 +122,7 @@ async function ensureKeyPair(deps: KeyDeps, own: OwnKey): Promise<void> {
     passphrase: passphrase(deps.secret, own),
     date: deps.clock.now(),
     format: 'object',
+    config: { s2kIterationCountByte: S2K_ITERATION_COUNT_BYTE },
   });
   await createExclusive(files.secret, privateKey.armor(), PRIVATE_FILE_MODE);
 }
@@ -171,16 +180,31 @@ async function loadOwnPublicKey(deps: KeyDeps, own: OwnKey): Promise<SubmissionP
   return { address: own.address, binary: pair.binary, fingerprint: pair.fingerprint };
 }
 
+/** The iteration count byte of a secret key packet's S2K, 0 when it has none. */
+function s2kCountByte(packet: unknown): number {
+  const s2k = (packet as { s2k?: { type?: string; c?: number } | null }).s2k;
+  return s2k?.type === 'iterated' ? (s2k.c ?? 0) : 0;
+}
+
 async function loadOwnKey(deps: KeyDeps, own: OwnKey): Promise<SubmissionKeyPair> {
   await ensureKeyPair(deps, own);
   const openpgp = await loadOpenPgp();
-  const locked = await openpgp.readPrivateKey({
-    armoredKey: await readFile(paths(deps, own).secret, 'utf8'),
-  });
+  const file = paths(deps, own).secret;
+  const locked = await openpgp.readPrivateKey({ armoredKey: await readFile(file, 'utf8') });
   const privateKey = await openpgp.decryptKey({
     privateKey: locked,
     passphrase: passphrase(deps.secret, own),
   });
+  // A key file of an older treff, with OpenPGP.js's default count: the same key, re-encrypted
+  // with the same passphrase once, so later loads do not allocate the 16 MiB again.
+  if (locked.getKeys().some((key) => s2kCountByte(key.keyPacket) > S2K_ITERATION_COUNT_BYTE)) {
+    const relocked = await openpgp.encryptKey({
+      privateKey,
+      passphrase: passphrase(deps.secret, own),
+      config: { s2kIterationCountByte: S2K_ITERATION_COUNT_BYTE },
+    });
+    await writeFileAtomic(file, relocked.armor(), { mode: PRIVATE_FILE_MODE });
+  }
   // The creation time is the reference: the key is valid from then on, whatever the clock says.
   const checked = await minimiseForAddress(
     privateKey.toPublic(),

@@ -120,3 +120,26 @@ export async function memberPortalClient(
   await client.get(landing);
   return client;
 }
+
+/**
+ * Logs in to a treff server running as its own process at `base` (the login form, its CSRF
+ * token, the same-origin header) and returns the session's `cookie` header.
+ * @throws Error when the login is not answered with a redirect and a session cookie
+ */
+export async function loginOverHttp(
+  base: string,
+  username: string,
+  password: string,
+): Promise<string> {
+  const page = await (await fetch(`${base}/login`)).text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const response = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ _csrf: token, username, password }).toString(),
+  });
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  if (response.status !== 303 || !cookie) throw new Error(`login failed: ${response.status}`);
+  return cookie;
+}
