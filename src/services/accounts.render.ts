@@ -166,7 +166,7 @@ function syncWritablePaths(config: Config): string[] {
  * daemons' groups, homes owned by the member), CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
  * (deleting a member's 0700 home and Prosody's 0750 data; the doctor reads every log).
  * ProtectHome is off because it creates and deletes homes; it keeps @chown (and @setuid for
- * postmap) in its system calls; the network is for PostgreSQL only.
+ * postmap) in its system calls; the network is for PostgreSQL, netlink for postmap.
  */
 export function renderSyncService(config: Config, install: InstallOptions): string {
   const treff = `/usr/bin/node ${systemdPath(install.installDir)}/dist/main.js`;
@@ -181,7 +181,8 @@ ExecStart=${treff} sync --config ${declaration}
 ExecStartPost=-${treff} transparency check --config ${declaration}
 ReadWritePaths=${syncWritablePaths(config).map(systemdPath).join(' ')}
 ${rootSandbox('ProtectHome=yes')}
-RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+# AF_NETLINK: postmap reads the interface addresses (getifaddrs) and stops without them.
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
 CapabilityBoundingSet=CAP_CHOWN CAP_FOWNER CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH
 `;
 }
@@ -242,7 +243,9 @@ After=network.target
 Type=oneshot
 ExecStart=${treff} services render --config ${declaration} --out / --install-dir ${systemdPath(install.installDir)} --user ${systemdPath(install.user)}
 ${postfix.join('\n')}${postfix.length > 0 ? '\n' : ''}ExecStart=/usr/bin/systemctl daemon-reload
-ExecStart=/usr/bin/systemctl try-reload-or-restart ${restart.join(' ')}
+# "-": a declared daemon that is missing or fails to reload is logged here and shown by the
+# doctor; treff is still restarted.
+ExecStart=-/usr/bin/systemctl try-reload-or-restart ${restart.join(' ')}
 ExecStart=/usr/bin/systemctl try-restart treff.service
 ReadWritePaths=/etc
 ${rootSandbox()}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -94,7 +94,9 @@ test(
 );
 
 const skipBoot =
-  requireTool(NSPAWN, 'systemd-nspawn') ?? (process.getuid?.() === 0 ? undefined : requireRoot());
+  requireTool(NSPAWN, 'systemd-nspawn') ??
+  requireTool('/usr/sbin/postmap', 'Postfix (its postmap and main.cf serve the sync)') ??
+  (process.getuid?.() === 0 ? undefined : requireRoot());
 
 function requireRoot(): string {
   const reason = 'booting systemd in a container needs root';
@@ -120,17 +122,31 @@ nsenter -t "$pid" -m touch /var/lib/treff/data/probe && echo ok > /out/data-writ
 find / -xdev -user treff -not -path '/proc/*' -not -path '/tmp/*' 2>/dev/null | sort > /out/treff-files
 stat -c '%U %a' /var/lib/treff/data > /out/data-dir
 mkdir -p /var/lib/extrausers /etc/dovecot/treff /etc/postfix/treff /etc/prosody /var/lib/prosody /home
-runuser -u treff -- touch /var/lib/treff/data/sync.request
+# Postfix as the host's package left it (postmap and postconf read main.cf).
+cp -a /out/postfix/. /etc/postfix/
+setpriv --reuid=treff --regid=treff --clear-groups touch /var/lib/treff/data/sync.request
 for i in $(seq 1 300); do
   state=$(systemctl show -P ActiveState treff-sync.service)
   result=$(systemctl show -P Result treff-sync.service)
-  [ "$state" = inactive ] && [ -n "$(systemctl show -P ExecMainExitTimestamp treff-sync.service)" ] && break
+  [ "$state" = inactive ] && [ "$(systemctl show -P ExecMainExitTimestampMonotonic treff-sync.service)" != 0 ] && break
   [ "$state" = failed ] && break
   sleep 0.2
 done
 echo "$state $result" > /out/sync
 systemctl show -P ActiveState treff.service > /out/treff-state
-journalctl --no-pager -o cat -u treff.service -u treff-sync.service > /out/journal 2>&1
+setpriv --reuid=treff --regid=treff --clear-groups touch /var/lib/treff/data/apply.request
+for i in $(seq 1 300); do
+  state=$(systemctl show -P ActiveState treff-apply.service)
+  [ "$state" = inactive ] && [ "$(systemctl show -P ExecMainExitTimestampMonotonic treff-apply.service)" != 0 ] && break
+  [ "$state" = failed ] && break
+  sleep 0.2
+done
+echo "$state $(systemctl show -P Result treff-apply.service)" > /out/apply
+systemctl status --no-pager treff-sync.path treff-apply.path treff-apply.service > /out/apply-status 2>&1
+ls -la /var/lib/treff/data >> /out/apply-status 2>&1
+ls /etc/nginx/conf.d > /out/applied-nginx 2>&1
+/usr/sbin/postconf -h virtual_mailbox_domains > /out/applied-postfix 2>&1
+journalctl --no-pager -o cat -u treff.service -u treff-sync.service -u treff-apply.service > /out/journal 2>&1
 # Power off at once (SIGRTMIN+14 to PID 1): SuccessAction= does not end an nspawn boot here.
 /usr/bin/kill -s RTMIN+14 1
 `;
@@ -149,19 +165,23 @@ test(
       const units = join(dir, 'units');
       await mkdir(units);
       for (const file of renderAll(config)) {
-        if (!/^etc\/systemd\/system\/treff(-sync)?\.(service|path)$/.test(file.path)) continue;
+        if (!/^etc\/systemd\/system\/treff(-sync|-apply)?\.(service|path)$/.test(file.path))
+          continue;
         await writeFile(join(units, file.path.split('/').pop() ?? ''), file.content);
       }
       await writeFile(
         join(units, 'probe.service'),
-        `[Unit]\nDescription=probe\nWants=treff.service treff-sync.path\nAfter=treff.service treff-sync.path\n\n[Service]\nType=oneshot\nExecStart=/out/probe.sh\n`,
+        `[Unit]\nDescription=probe\nWants=treff.service treff-sync.path treff-apply.path\nAfter=treff.service treff-sync.path treff-apply.path\n\n[Service]\nType=oneshot\nExecStart=/out/probe.sh\n`,
       );
       const etcTreff = join(dir, 'etc-treff');
       await mkdir(etcTreff);
       await writeFile(join(etcTreff, 'treff.yaml'), yaml);
       const sysusers = join(dir, 'sysusers');
       await mkdir(sysusers);
-      await writeFile(join(sysusers, 'treff.conf'), 'u treff - "treff" /var/lib/treff\n');
+      await writeFile(
+        join(sysusers, 'treff.conf'),
+        'u treff - "treff" /var/lib/treff\nu postfix - "Postfix"\ng postdrop -\n',
+      );
       // /opt/treff/dist/main.js: the source through tsx, so the unit runs exactly as rendered.
       const opt = join(dir, 'opt');
       await mkdir(join(opt, 'dist'), { recursive: true });
@@ -172,6 +192,7 @@ test(
       const out = join(dir, 'out');
       await mkdir(out);
       await writeFile(join(out, 'probe.sh'), PROBE, { mode: 0o755 });
+      await cp('/etc/postfix', join(out, 'postfix'), { recursive: true });
       const modules = await realpath(join(ROOT, 'node_modules'));
       const result = await run(NSPAWN, [
         '--quiet',
@@ -181,7 +202,7 @@ test(
         '--volatile=yes',
         `--machine=setup-units-${process.pid}`,
         '--private-network',
-        `--bind-ro=${units}:/etc/systemd/system`,
+        `--bind=${units}:/etc/systemd/system`,
         `--bind-ro=${etcTreff}:/etc/treff`,
         `--bind-ro=${sysusers}:/etc/sysusers.d`,
         `--bind-ro=${opt}:/opt/treff`,
@@ -213,7 +234,13 @@ test(
       assert.deepEqual(outside, [], 'treff owns nothing outside its data dir');
       assert.ok(files.includes('/var/lib/treff/data/treff.db'), files.join('\n'));
       assert.equal((await read('sync')).trim(), 'inactive success', `the sync ran\n${context}`);
+      assert.match(journal, /^sync: \d+ files written/m, 'the sync wrote its projections');
       assert.equal((await read('treff-state')).trim(), 'active');
+      // The apply unit, started by treff's touch: the daemon files rendered into /etc, the
+      // Postfix settings merged, systemd reloaded, all inside its own sandbox.
+      assert.equal((await read('apply')).trim(), 'inactive success', `the apply ran\n${context}`);
+      assert.match(await read('applied-nginx'), /treff-website\.conf/);
+      assert.equal((await read('applied-postfix')).trim(), 'chaostreff-osnabrueck.de');
     } finally {
       if (process.env['TREFF_KEEP_BOOT'] !== '1') await rm(dir, { recursive: true, force: true });
       else console.log(dir);
