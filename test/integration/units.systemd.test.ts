@@ -124,24 +124,20 @@ stat -c '%U %a' /var/lib/treff/data > /out/data-dir
 mkdir -p /var/lib/extrausers /etc/dovecot/treff /etc/postfix/treff /etc/prosody /var/lib/prosody /home
 # Postfix as the host's package left it (postmap and postconf read main.cf).
 cp -a /out/postfix/. /etc/postfix/
-setpriv --reuid=treff --regid=treff --clear-groups touch /var/lib/treff/data/sync.request
-for i in $(seq 1 300); do
-  state=$(systemctl show -P ActiveState treff-sync.service)
-  result=$(systemctl show -P Result treff-sync.service)
-  [ "$state" = inactive ] && [ "$(systemctl show -P ExecMainExitTimestampMonotonic treff-sync.service)" != 0 ] && break
-  [ "$state" = failed ] && break
-  sleep 0.2
-done
-echo "$state $result" > /out/sync
+# Touches a request file as treff, waits for the one-shot it starts, writes "state result".
+request() {
+  setpriv --reuid=treff --regid=treff --clear-groups touch "/var/lib/treff/data/$1.request"
+  for i in $(seq 1 300); do
+    state=$(systemctl show -P ActiveState "treff-$1.service")
+    [ "$state" = inactive ] && [ "$(systemctl show -P ExecMainExitTimestampMonotonic "treff-$1.service")" != 0 ] && break
+    [ "$state" = failed ] && break
+    sleep 0.2
+  done
+  echo "$state $(systemctl show -P Result "treff-$1.service")" > "/out/$1"
+}
+request sync
 systemctl show -P ActiveState treff.service > /out/treff-state
-setpriv --reuid=treff --regid=treff --clear-groups touch /var/lib/treff/data/apply.request
-for i in $(seq 1 300); do
-  state=$(systemctl show -P ActiveState treff-apply.service)
-  [ "$state" = inactive ] && [ "$(systemctl show -P ExecMainExitTimestampMonotonic treff-apply.service)" != 0 ] && break
-  [ "$state" = failed ] && break
-  sleep 0.2
-done
-echo "$state $(systemctl show -P Result treff-apply.service)" > /out/apply
+request apply
 systemctl status --no-pager treff-sync.path treff-apply.path treff-apply.service > /out/apply-status 2>&1
 ls -la /var/lib/treff/data >> /out/apply-status 2>&1
 ls /etc/nginx/conf.d > /out/applied-nginx 2>&1
@@ -152,7 +148,7 @@ journalctl --no-pager -o cat -u treff.service -u treff-sync.service -u treff-app
 `;
 
 test(
-  'treff runs under its rendered unit as treff, sandboxed, and its touch starts the root sync',
+  'treff runs under its rendered unit as treff, sandboxed, and its touches start the root sync and apply',
   { skip: skipBoot, timeout: 240_000 },
   async () => {
     const dir = await mkdtemp(join(tmpdir(), 'treff-boot-'));
