@@ -22,7 +22,12 @@ import { createLogger, logLevel } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
-import { registerKeyCommands, startMailIntake } from './keys/index.ts';
+import {
+  compareWkdExport,
+  registerKeyCommands,
+  startMailIntake,
+  startWkdExport,
+} from './keys/index.ts';
 import {
   registerRequestCommands,
   requestsMailRoute,
@@ -198,6 +203,8 @@ async function startServer(
   const stopDoctor = startDoctorScheduler(runtime);
   // The daily signed statement of the transparency figures.
   const stopStatement = startStatementScheduler(runtime);
+  // The WKD as files for nginx (services.wkd.exportDir): written now and after every change.
+  const stopWkdExport = await startWkdExport(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
@@ -208,6 +215,7 @@ async function startServer(
       stopReminders();
       stopDoctor();
       stopStatement();
+      void stopWkdExport?.();
       internal.close();
       server.close(() => {
         resolveStopped();
@@ -583,6 +591,7 @@ function registerServiceCommands(program: Command, io: CliIO): void {
       io.out(text);
     },
     loadConfig: (flag) => loadConfig(configPath(flag)),
+    compareWkdExport: (flag) => withRuntime(io, flag, compareWkdExport),
     fail: (message) => {
       throw new CliFailure(message);
     },

@@ -31,8 +31,11 @@ export function policyText(config: Deps['config']): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Headers of every WKD answer (these routes run without the web frame's security headers). */
-const COMMON_HEADERS = {
+/**
+ * Headers of every WKD answer (these routes run without the web frame's security headers); the
+ * rendered nginx sends the same when it serves the export (services/nginx).
+ */
+export const COMMON_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Cache-Control': 'no-cache',
   'X-Content-Type-Options': 'nosniff',
@@ -72,18 +75,22 @@ function keyResponse(entry: DirectoryEntry, ifNoneMatch: string | null, head: bo
   });
 }
 
+/** What a CORS preflight is answered with, besides {@link COMMON_HEADERS}. */
+export const PREFLIGHT_HEADERS = {
+  'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-OpenPGP-Padding',
+  'Access-Control-Max-Age': '86400',
+} as const;
+
 function preflight(request: Request): Response {
-  // Echo what the browser asks for (only header-name characters), else what clients send.
   const asked = request.headers.get('access-control-request-headers') ?? '';
   return new Response(null, {
     status: 204,
     headers: {
       ...COMMON_HEADERS,
-      'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-      'Access-Control-Allow-Headers': /^[A-Za-z0-9, -]{1,500}$/.test(asked)
-        ? asked
-        : 'Authorization, Content-Type, X-OpenPGP-Padding',
-      'Access-Control-Max-Age': '86400',
+      ...PREFLIGHT_HEADERS,
+      // Echo what the browser asks for (only header-name characters), else the default list.
+      ...(/^[A-Za-z0-9, -]{1,500}$/.test(asked) ? { 'Access-Control-Allow-Headers': asked } : {}),
     },
   });
 }

@@ -10,7 +10,7 @@ import { WEBSITE_CSP } from '../../src/services/nginx/nginx.render.ts';
 import { EXAMPLE_CONFIG } from '../support/app.ts';
 import { freePort } from '../support/daemons.ts';
 import { requireTool } from '../support/integration.ts';
-import { NGINX, startNginx, type Nginx } from '../support/nginx.ts';
+import { NGINX, startNginx, websiteServerForTest, type Nginx } from '../support/nginx.ts';
 
 const skip =
   requireTool(NGINX, 'nginx (Debian package "nginx")') ??
@@ -25,11 +25,6 @@ const UA = {
   chromeAndroid:
     'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36',
 };
-
-function replaceExactly(text: string, from: string, to: string): string {
-  if (!text.includes(from)) throw new Error(`the rendered website server no longer has: ${from}`);
-  return text.replace(from, to);
-}
 
 /** GET over TLS to nginx on loopback; resolves with status and headers. */
 function get(
@@ -80,29 +75,14 @@ describe('nginx with the rendered log format and website server', { skip }, () =
     upstream.listen(upstreamPort, '127.0.0.1');
     await once(upstream, 'listening');
     nginx = await startNginx(({ dir, port, certificate, key }) => {
-      const website = text('etc/nginx/conf.d/treff-website.conf');
-      let tls = website.slice(website.lastIndexOf('\nserver {'));
-      tls = replaceExactly(
-        tls,
-        '    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n',
-        `    listen 127.0.0.1:${port} ssl;\n`,
-      );
-      tls = replaceExactly(
-        tls,
-        '/etc/letsencrypt/live/chaostreff-osnabrueck.de/fullchain.pem',
+      const tls = websiteServerForTest(text('etc/nginx/conf.d/treff-website.conf'), {
+        domain: 'chaostreff-osnabrueck.de',
+        listen: [`127.0.0.1:${port}`],
         certificate,
-      );
-      tls = replaceExactly(tls, '/etc/letsencrypt/live/chaostreff-osnabrueck.de/privkey.pem', key);
-      tls = replaceExactly(
-        tls,
-        'access_log /var/log/treff/web treff_privacy;',
-        `access_log ${dir}/web treff_privacy;`,
-      );
-      tls = replaceExactly(
-        tls,
-        'proxy_pass http://127.0.0.1:8080;',
-        `proxy_pass http://127.0.0.1:${upstreamPort};`,
-      );
+        key,
+        logDir: dir,
+        upstreamPort,
+      });
       return [text('etc/nginx/conf.d/treff-privacy.conf'), tls];
     });
   });
