@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { createApp, createRuntime, type Runtime, type RuntimeOptions } from './app.ts';
@@ -27,6 +28,8 @@ import {
   registerKeyCommands,
   startMailIntake,
   startWkdExport,
+  wkdNodeListenerOf,
+  type WkdNodeListener,
 } from './keys/index.ts';
 import {
   registerRequestCommands,
@@ -165,8 +168,14 @@ async function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  front?: WkdNodeListener,
 ): Promise<ServerType> {
-  const server = serve({ fetch, hostname, port });
+  // The WKD answers on Node's own request, before the adapter makes a fetch Request (keys).
+  const adapter = getRequestListener(fetch, { hostname });
+  const server = createServer((request, response) => {
+    if (!front?.(request, response)) void adapter(request, response);
+  });
+  server.listen(port, hostname);
   await new Promise<void>((resolveListening, reject) => {
     server.once('listening', () => {
       resolveListening();
@@ -188,10 +197,12 @@ async function startServer(
 ): Promise<void> {
   const listenPort = ports.port ?? runtime.config.web.port;
   const internalPort = ports.internalPort ?? runtime.config.web.internalPort;
+  const app = createApp(runtime, { demo: options.demo === true });
   const server = await listen(
-    createApp(runtime, { demo: options.demo === true }).fetch,
+    app.fetch,
     runtime.config.web.host,
     listenPort,
+    wkdNodeListenerOf(app),
   );
   const internal = await listen(internalApp(runtime).fetch, '127.0.0.1', internalPort);
   // The mail intake, when the declaration asks for one: the WKS submission address (keys) and

@@ -3,13 +3,14 @@
  * minimisation, removal) and the Web Key Service by mail (intake listener, GnuPG-compatible
  * confirmation protocol).
  */
-export { keyPageRoutes, mountKeys } from './keys.routes.tsx';
+export { keyPageRoutes, mountKeys, wkdNodeListenerOf } from './keys.routes.tsx';
 export {
   COMMON_HEADERS as WKD_HEADERS,
   PREFLIGHT_HEADERS as WKD_PREFLIGHT_HEADERS,
   policyText,
   wkdHandler,
   WKD_PREFIX,
+  type WkdNodeListener,
 } from './wkd.routes.ts';
 export { createKeyDirectory, type KeyDirectory } from './directory.ts';
 export {

@@ -188,8 +188,14 @@ ${addHeaders({ ...WKD_HEADERS, ...WKD_PREFLIGHT_HEADERS }, inner)}
         rewrite "(?i)^/\\.well-known/openpgpkey/${domain}/(.*)$" /.well-known/openpgpkey/${wkd.domain}/$1 break;
         try_files $uri =404;`;
   return `
-    # The Web Key Directory from treff's export, as files (services.wkd.exportDir).
+    # The Web Key Directory from treff's export, as files (services.wkd.exportDir). Lookups are
+    # not logged, as on treff's own route: no record of who asked for whose key. Open files and
+    # misses are cached for a second: a change of the export shows within that second.
     location ^~ /.well-known/openpgpkey/ {
+        access_log off;
+        open_file_cache max=10000 inactive=60s;
+        open_file_cache_valid 1s;
+        open_file_cache_errors on;
         root ${root};
         types { }
         default_type application/octet-stream;
