@@ -6,11 +6,16 @@
  * 1. creates N members with accounts and publishes a fresh Ed25519 key for each through the
  *    real checks (`publishKeyDirectly`, as `treff keys publish`);
  * 2. writes the same minimised keys as a static WKD tree and serves it with Debian's nginx
- *    (`worker_processes auto`, no access log, the same CORS header);
- * 3. starts `node dist/main.js serve` as its own process (log level warn, as bench/registry.ts);
- * 4. checks that both answer every key with the same bytes, then runs `wrk -t2 -c50 --latency`
- *    with a Lua script asking for random keys of the set (direct method), alternating nginx and
- *    treff for R rounds after a warm-up, and prints requests per second and p99 latency.
+ *    (`worker_processes auto`, no access log, the same CORS header): the peer, "nginx";
+ * 3. starts `node dist/main.js serve` as its own process (log level warn, as bench/registry.ts)
+ *    with `services.wkd.exportDir` declared, so it writes the export at start: "treff";
+ * 4. serves that export with a second nginx running treff's rendered website server
+ *    (treff-privacy.conf and the TLS server of treff-website.conf, with the privacy access log
+ *    as rendered, moved to plain HTTP on a loopback port like the peer): "export";
+ * 5. checks that all three answer every key with the same bytes, then runs `wrk -t2 -c50
+ *    --latency` with a Lua script asking for random keys of the set (direct method), taking the
+ *    servers in turn for R rounds after a warm-up, and prints requests per second, p99 latency,
+ *    the medians and the ratios to the peer.
  * Needs `wrk` and `nginx` (apt-get install wrk nginx). Everything runs on 127.0.0.1 in a temp
  * dir; both servers are stopped at the end.
  */
@@ -28,6 +33,7 @@ import { parseConfig } from '../src/core/config/load.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { listKeys, policyText, publishKeyDirectly } from '../src/keys/index.ts';
 import { importMembers } from '../src/members/index.ts';
+import { renderNginxPrivacy, renderNginxWebsite } from '../src/services/nginx/nginx.render.ts';
 import { EXAMPLE_CONFIG } from '../test/support/app.ts';
 import { freePort, startTreff } from './support.ts';
 
@@ -87,7 +93,11 @@ const children: ChildProcess[] = [];
 try {
   const treffPort = await freePort();
   const nginxPort = await freePort();
-  const yaml = (await readFile(EXAMPLE_CONFIG, 'utf8')).replace('port: 8080', `port: ${treffPort}`);
+  const exportPort = await freePort();
+  const exportDir = join(dir, 'wkd-export');
+  const yaml = (await readFile(EXAMPLE_CONFIG, 'utf8'))
+    .replace('port: 8080', `port: ${treffPort}`)
+    .replace('requireClubUid: true', `requireClubUid: true\n    exportDir: ${exportDir}`);
   const file = join(dir, 'treff.yaml');
   await writeFile(file, yaml);
   const config = parseConfig(yaml, file, process.env);
@@ -175,7 +185,28 @@ http {
 `,
   );
 
-  // 3. Both servers.
+  // The rendered website server, on plain HTTP like the peer, its log in the temp dir.
+  let website = renderNginxWebsite(config);
+  website = website.slice(website.lastIndexOf('\nserver {'));
+  website = website
+    .replace(/^ {4}listen .*\n/gm, '')
+    .replace(/^ {4}ssl_.*\n/gm, '')
+    .replace('server {', `server {\n    listen 127.0.0.1:${exportPort};`)
+    .replace(/access_log \S+ treff_privacy;/, `access_log ${dir}/export-access.log treff_privacy;`);
+  await writeFile(
+    join(dir, 'nginx-export.conf'),
+    `worker_processes auto;
+pid ${dir}/nginx-export.pid;
+error_log ${dir}/nginx-export-error.log warn;
+events { worker_connections 1024; }
+http {
+${renderNginxPrivacy(config)}
+${website}
+}
+`,
+  );
+
+  // 3. The servers.
   const nginx = spawn(
     '/usr/sbin/nginx',
     ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
@@ -186,15 +217,25 @@ http {
   children.push(nginx);
   const treff = await startTreff(['--config', file]);
   children.push(treff);
+  // treff serve has written the export before it listens; nginx's workers must enter it.
+  await chmod(exportDir, 0o711);
+  const exportNginx = spawn(
+    '/usr/sbin/nginx',
+    ['-p', dir, '-c', join(dir, 'nginx-export.conf'), '-g', 'daemon off;'],
+    { stdio: 'ignore' },
+  );
+  children.push(exportNginx);
   const servers = {
     nginx: `http://127.0.0.1:${nginxPort}`,
+    export: `http://127.0.0.1:${exportPort}`,
     treff: `http://127.0.0.1:${treffPort}`,
   };
   await waitForHttp(`${servers.nginx}/.well-known/openpgpkey/policy`);
+  await waitForHttp(`${servers.export}/.well-known/openpgpkey/policy`);
 
   // 4. Same answers, then load.
   for (const path of paths) {
-    const [a, b] = await Promise.all(
+    const [a, ...others] = await Promise.all(
       Object.values(servers).map(async (base) => {
         const response = await fetch(`${base}${path}`);
         if (
@@ -207,9 +248,9 @@ http {
         return Buffer.from(await response.arrayBuffer());
       }),
     );
-    if (!a || !b || !a.equals(b)) throw new Error(`different bytes for ${path}`);
+    if (!a || others.some((b) => !b.equals(a))) throw new Error(`different bytes for ${path}`);
   }
-  console.log(`both servers answer all ${paths.length} keys with the same bytes`);
+  console.log(`all three servers answer all ${paths.length} keys with the same bytes`);
 
   const wrk = async (base: string, seconds: number) =>
     parseWrk(
@@ -223,10 +264,10 @@ http {
         base,
       ]),
     );
-  await wrk(servers.nginx, 3);
-  await wrk(servers.treff, 3);
+  for (const base of Object.values(servers)) await wrk(base, 3);
   const results: Record<string, { rps: number[]; p99: number[] }> = {
     nginx: { rps: [], p99: [] },
+    export: { rps: [], p99: [] },
     treff: { rps: [], p99: [] },
   };
   for (let round = 1; round <= ROUNDS; round++) {
@@ -235,15 +276,22 @@ http {
       results[name]?.rps.push(result.rps);
       results[name]?.p99.push(result.p99);
       console.log(
-        `round ${round} ${name.padEnd(5)}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(2)} ms${result.errors ? ` (${result.errors})` : ''}`,
+        `round ${round} ${name.padEnd(6)}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(2)} ms${result.errors ? ` (${result.errors})` : ''}`,
       );
     }
   }
   const nginxRps = median(results['nginx']?.rps ?? []);
-  const treffRps = median(results['treff']?.rps ?? []);
-  console.log(
-    `median: nginx ${nginxRps.toFixed(0)} req/s (p99 ${median(results['nginx']?.p99 ?? []).toFixed(2)} ms), treff ${treffRps.toFixed(0)} req/s (p99 ${median(results['treff']?.p99 ?? []).toFixed(2)} ms) = ${((100 * treffRps) / nginxRps).toFixed(0)} % of nginx`,
-  );
+  const line = (name: string, label: string, target: number | null) => {
+    const rps = median(results[name]?.rps ?? []);
+    const ratio = rps / nginxRps;
+    const verdict =
+      target === null ? '' : ` (target ≥ ${target}: ${ratio >= target ? 'met' : 'missed'})`;
+    return `median ${label.padEnd(28)} ${rps.toFixed(0).padStart(7)} req/s, p99 ${median(results[name]?.p99 ?? []).toFixed(2)} ms, ${ratio.toFixed(2)}× nginx${verdict}`;
+  };
+  console.log(line('nginx', 'nginx, plain files (peer)', null));
+  console.log(line('export', 'nginx, treff export (rendered)', 0.95));
+  console.log(line('treff', 'treff alone', 0.6));
+  console.log(`load: ${(await readFile('/proc/loadavg', 'utf8')).trim()}`);
   const rss = await readFile(`/proc/${treff.pid ?? 0}/status`, 'utf8').catch(() => '');
   const kib = Number(/VmRSS:\s+(\d+) kB/.exec(rss)?.[1]);
   if (kib) console.log(`treff RSS after the load: ${(kib / 1024).toFixed(1)} MiB`);

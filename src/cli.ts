@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { createApp, createRuntime, type Runtime, type RuntimeOptions } from './app.ts';
@@ -22,7 +23,14 @@ import { createLogger, logLevel } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
-import { registerKeyCommands, startMailIntake } from './keys/index.ts';
+import {
+  compareWkdExport,
+  registerKeyCommands,
+  startMailIntake,
+  startWkdExport,
+  wkdNodeListenerOf,
+  type WkdNodeListener,
+} from './keys/index.ts';
 import {
   registerRequestCommands,
   requestsMailRoute,
@@ -160,8 +168,14 @@ async function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  front?: WkdNodeListener,
 ): Promise<ServerType> {
-  const server = serve({ fetch, hostname, port });
+  // The WKD answers on Node's own request, before the adapter makes a fetch Request (keys).
+  const adapter = getRequestListener(fetch, { hostname });
+  const server = createServer((request, response) => {
+    if (!front?.(request, response)) void adapter(request, response);
+  });
+  server.listen(port, hostname);
   await new Promise<void>((resolveListening, reject) => {
     server.once('listening', () => {
       resolveListening();
@@ -183,10 +197,12 @@ async function startServer(
 ): Promise<void> {
   const listenPort = ports.port ?? runtime.config.web.port;
   const internalPort = ports.internalPort ?? runtime.config.web.internalPort;
+  const app = createApp(runtime, { demo: options.demo === true });
   const server = await listen(
-    createApp(runtime, { demo: options.demo === true }).fetch,
+    app.fetch,
     runtime.config.web.host,
     listenPort,
+    wkdNodeListenerOf(app),
   );
   const internal = await listen(internalApp(runtime).fetch, '127.0.0.1', internalPort);
   // The mail intake, when the declaration asks for one: the WKS submission address (keys) and
@@ -198,6 +214,8 @@ async function startServer(
   const stopDoctor = startDoctorScheduler(runtime);
   // The daily signed statement of the transparency figures.
   const stopStatement = startStatementScheduler(runtime);
+  // The WKD as files for nginx (services.wkd.exportDir): written now and after every change.
+  const stopWkdExport = await startWkdExport(runtime);
   io.out(
     `treff listens on http://${runtime.config.web.host}:${listenPort}/ (${runtime.config.club.name}, ${runtime.dialect}); internal endpoints on 127.0.0.1:${internalPort}\n`,
   );
@@ -208,6 +226,7 @@ async function startServer(
       stopReminders();
       stopDoctor();
       stopStatement();
+      void stopWkdExport?.();
       internal.close();
       server.close(() => {
         resolveStopped();
@@ -583,6 +602,7 @@ function registerServiceCommands(program: Command, io: CliIO): void {
       io.out(text);
     },
     loadConfig: (flag) => loadConfig(configPath(flag)),
+    compareWkdExport: (flag) => withRuntime(io, flag, compareWkdExport),
     fail: (message) => {
       throw new CliFailure(message);
     },

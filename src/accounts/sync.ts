@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import {
   chmod,
   chown,
-  lstat,
   mkdir,
   open,
   readdir,
@@ -19,7 +18,7 @@ import { promisify } from 'node:util';
 import { SYSTEM_ACTOR } from '../core/audit/index.ts';
 import type { Deps } from '../core/deps.ts';
 import { ConflictError } from '../core/errors.ts';
-import { writeFileAtomic } from '../core/fs.ts';
+import { pathExists, writeFileAtomic } from '../core/fs.ts';
 import { clubToday } from '../members/index.ts';
 import {
   completeDeletion,
@@ -152,7 +151,7 @@ export async function runSync(
       const indexed = file.postmap === true && postmap !== null;
       if (
         (await readOrNull(target)) === file.content &&
-        (!indexed || (await exists(`${target}.lmdb`)))
+        (!indexed || (await pathExists(`${target}.lmdb`)))
       ) {
         report.unchanged++;
         return;
@@ -193,7 +192,7 @@ export async function runSync(
     await mkdir(join(root, PATHS.homes), { recursive: true, mode: 0o755 });
     for (const home of projection.homes) {
       const path = join(root, home.path);
-      if (await exists(path)) continue;
+      if (await pathExists(path)) continue;
       await mkdir(path, { mode: 0o700 });
       for (const sub of ['Maildir', 'Maildir/cur', 'Maildir/new', 'Maildir/tmp']) {
         await mkdir(join(path, sub), { mode: 0o700 });
@@ -215,18 +214,9 @@ export async function runSync(
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function findPostmap(): Promise<string | null> {
   for (const candidate of ['/usr/sbin/postmap', '/usr/bin/postmap'])
-    if (await exists(candidate)) return candidate;
+    if (await pathExists(candidate)) return candidate;
   return null;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 /** Mode of a directory holding personal data or secrets: only treff's own user may enter. */
@@ -81,5 +81,15 @@ export async function writeFileAtomic(
     await dirHandle.sync();
   } finally {
     await dirHandle.close();
+  }
+}
+
+/** Whether something (a file, a directory, a symlink even if dangling) is at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

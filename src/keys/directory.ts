@@ -37,7 +37,7 @@ export interface KeyDirectory {
   invalidate(): void;
 }
 
-type DirectoryDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'secret' | 'log'>;
+export type DirectoryDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'secret' | 'log'>;
 
 interface State {
   map: Map<string, DirectoryEntry>;
@@ -58,7 +58,7 @@ function entryOf(body: Uint8Array, expiresAt: string | null): DirectoryEntry {
 }
 
 /** Builds the map from the database: only keys of active members with active accounts. */
-async function build(
+export async function buildDirectory(
   deps: DirectoryDeps,
 ): Promise<{ map: Map<string, DirectoryEntry>; stamp: string }> {
   // The stamp first: a change that lands during the build makes the next check rebuild again.
@@ -101,7 +101,7 @@ export function createKeyDirectory(
       }
     }
     dirty = false;
-    const { map, stamp } = await build(deps);
+    const { map, stamp } = await buildDirectory(deps);
     state = { map, stamp, checkedAt: started, builtAt: started };
     return state;
   };

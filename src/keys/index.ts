@@ -3,9 +3,23 @@
  * minimisation, removal) and the Web Key Service by mail (intake listener, GnuPG-compatible
  * confirmation protocol).
  */
-export { keyPageRoutes, mountKeys } from './keys.routes.tsx';
-export { wkdHandler, policyText, WKD_PREFIX } from './wkd.routes.ts';
+export { keyPageRoutes, mountKeys, wkdNodeListenerOf } from './keys.routes.tsx';
+export {
+  COMMON_HEADERS as WKD_HEADERS,
+  PREFLIGHT_HEADERS as WKD_PREFLIGHT_HEADERS,
+  policyText,
+  wkdHandler,
+  WKD_PREFIX,
+  type WkdNodeListener,
+} from './wkd.routes.ts';
 export { createKeyDirectory, type KeyDirectory } from './directory.ts';
+export {
+  compareWkdExport,
+  startWkdExport,
+  writeWkdExport,
+  CURRENT_LINK as WKD_EXPORT_CURRENT,
+  type ExportComparison,
+} from './export.ts';
 export {
   declaredWksRoute,
   startIntake,

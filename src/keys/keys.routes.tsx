@@ -27,7 +27,7 @@ import {
 import { recordPortalRequest } from '../requests/index.ts';
 import { KeysAdminPage, MyKeyPage, type ChallengeView } from './keys.views.tsx';
 import { submissionAddress } from './submission-key.ts';
-import { isWkdRequest, wkdHandler } from './wkd.routes.ts';
+import { isWkdRequest, wkdHandler, wkdNodeListener, type WkdNodeListener } from './wkd.routes.ts';
 
 /**
  * The problems of a failed action, for showing above the form. Known codes (every key error,
@@ -258,6 +258,16 @@ export function keyPageRoutes(deps: Deps, directory: KeyDirectory): Hono<AppEnv>
   return app;
 }
 
+const nodeListeners = new WeakMap<object, WkdNodeListener>();
+
+/**
+ * The WKD of an app made by {@link mountKeys} as a Node request listener, for `treff serve` to
+ * put in front of the web app's adapter (the same answers without a fetch Request/Response).
+ */
+export function wkdNodeListenerOf(app: object): WkdNodeListener | undefined {
+  return nodeListeners.get(app);
+}
+
 /**
  * Mounts the keys module on treff's web app: the key pages as ordinary routes, and the public
  * WKD in front of the web frame. WKD requests never run the frame's middleware (session,
@@ -273,6 +283,7 @@ export function mountKeys(
   directory: KeyDirectory = createKeyDirectory(deps),
 ): Hono<AppEnv> {
   app.route('/', keyPageRoutes(deps, directory));
+  nodeListeners.set(app, wkdNodeListener(deps, directory));
   const wkd = wkdHandler(deps, directory);
   const frame = app.fetch;
   app.fetch = (request, env?: unknown, executionContext?: Parameters<typeof app.fetch>[2]) =>

@@ -36,6 +36,7 @@ import {
 } from './keys.repo.ts';
 import { normaliseAddress, splitAddress, wkdHashOfAddress, zbase32 } from './zbase32.ts';
 import { isActiveMember, ownerCheck } from './owners.ts';
+import { keysChanged } from './export.ts';
 
 export type { WkdKey, KeySource };
 
@@ -362,6 +363,7 @@ export async function publishPending(
       objectId: id,
     });
   });
+  keysChanged();
   const key = await findKeyById(deps.db, id);
   if (!key) throw new Error('published key vanished after insert');
   return key;
@@ -437,6 +439,7 @@ export async function publishKeyDirectly(
       );
     throw error;
   }
+  keysChanged();
   const key = await findKeyById(deps.db, id);
   if (!key) throw new Error('published key vanished after insert');
   const fingerprintRecorded = options.recordFingerprint
@@ -462,10 +465,8 @@ async function removeRow(
   reason: RemovalReason,
 ): Promise<boolean> {
   const at = deps.clock.now();
-  let removed = false;
-  await deps.db.transaction().execute(async (trx) => {
-    removed = await deleteKeyRow(trx, row.id);
-    if (!removed) return;
+  const removed = await deps.db.transaction().execute(async (trx) => {
+    if (!(await deleteKeyRow(trx, row.id))) return false;
     await recordAudit(trx, at, actor, {
       event:
         row.state === 'published'
@@ -477,7 +478,9 @@ async function removeRow(
       objectId: row.id,
     });
     await deps.journal.record(at, { kind: 'keys.key', id: row.id });
+    return true;
   });
+  if (removed && row.state === 'published') keysChanged();
   return removed;
 }
 
@@ -550,6 +553,7 @@ export async function replayKeyRemoval(
       objectId: row.id,
     });
   });
+  if (row.state === 'published') keysChanged();
   return true;
 }
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener, serve, type ServerType } from '@hono/node-server';
 import wkdClient from '@openpgp/wkd-client';
 import * as openpgp from 'openpgp';
 import { createTestApp, memberInput, type TestApp } from '../../test/support/app.ts';
@@ -17,6 +19,7 @@ import { disableAccount, getAccountByUsername } from '../accounts/index.ts';
 import { CLI_ACTOR } from '../core/audit/index.ts';
 import { updateMember } from '../members/index.ts';
 import { createKeyDirectory } from './directory.ts';
+import { wkdNodeListenerOf } from './keys.routes.tsx';
 import { publishKeyDirectly } from './keys.service.ts';
 import { wkdHandler } from './wkd.routes.ts';
 import { wkdHash } from './zbase32.ts';
@@ -236,6 +239,53 @@ for (const dialect of TEST_DIALECTS) {
         );
       } finally {
         await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    test('answers the same on Node’s own request (treff serve’s front listener) as through the app', async () => {
+      const front = wkdNodeListenerOf(t.app);
+      assert.ok(front);
+      const adapter = getRequestListener(t.app.fetch);
+      const server = createServer((request, response) => {
+        if (!front(request, response)) void adapter(request, response);
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      const pick = (headers: Headers) =>
+        ['content-type', 'content-length', 'access-control-allow-origin', 'etag', 'cache-control']
+          .map((name) => `${name}: ${headers.get(name) ?? ''}`)
+          .join('\n');
+      try {
+        const etag = (await get(`${DIRECT}/hu/${ADA_HASH}`)).headers.get('etag') ?? '';
+        for (const [path, init] of [
+          [`/.well-known/openpgpkey/hu/${ADA_HASH}?l=ada`, {}],
+          [`/.well-known/openpgpkey/${DOMAIN.toUpperCase()}/hu/${ADA_HASH}`, {}],
+          [`/.well-known/openpgpkey/hu/${ADA_HASH}`, { method: 'HEAD' }],
+          [`/.well-known/openpgpkey/hu/${ADA_HASH}`, { headers: { 'if-none-match': etag } }],
+          [`/.well-known/openpgpkey/hu/${wkdHash('nobody')}`, {}],
+          ['/.well-known/openpgpkey/hu/', {}],
+          ['/.well-known/openpgpkey/policy', {}],
+          [`/.well-known/openpgpkey/${DOMAIN}/submission-address`, {}],
+          ['/.well-known/openpgpkey/policy', { method: 'POST' }],
+          ['/.well-known/openpgpkey/policy', { method: 'OPTIONS' }],
+        ] as const) {
+          const viaApp = await get(`${ORIGIN}${path}`, init);
+          const viaNode = await fetch(`http://127.0.0.1:${port}${path}`, init);
+          assert.equal(viaNode.status, viaApp.status, path);
+          assert.equal(pick(viaNode.headers), pick(viaApp.headers), path);
+          assert.deepEqual(
+            Buffer.from(await viaNode.arrayBuffer()),
+            Buffer.from(await viaApp.arrayBuffer()),
+            path,
+          );
+        }
+        // Everything else still goes to the web app.
+        const page = await fetch(`http://127.0.0.1:${port}/`);
+        assert.equal(page.status, (await get(`${ORIGIN}/`)).status);
+        assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+      } finally {
+        server.close();
       }
     });
   });

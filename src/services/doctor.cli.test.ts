@@ -82,3 +82,27 @@ describe('treff doctor and treff services scrub-lastlog', () => {
     assert.match(again.out, /cleared 0 records/);
   });
 });
+
+test('the WKD export findings name missing, stale and extra files, and are ok when in step', async () => {
+  const { wkdExportFindings } = await import('./doctor.cli.ts');
+  const base = { dir: '/var/lib/treff-wkd', present: true, modes: [] };
+  const inStep = wkdExportFindings({ ...base, missing: [], stale: [], extra: [] });
+  assert.deepEqual(
+    inStep.map((finding) => finding.severity),
+    ['ok', 'ok'],
+  );
+  const [files, modes] = wkdExportFindings({
+    ...base,
+    missing: ['.well-known/openpgpkey/hu/a'],
+    stale: ['.well-known/openpgpkey/policy'],
+    extra: ['.well-known/openpgpkey/hu/b'],
+    modes: ['/var/lib (mode 700: nginx cannot enter it)'],
+  });
+  assert.equal(files?.severity, 'error');
+  assert.equal(
+    files?.actual,
+    'missing: .well-known/openpgpkey/hu/a; stale: .well-known/openpgpkey/policy; extra: .well-known/openpgpkey/hu/b',
+  );
+  assert.equal(modes?.severity, 'error');
+  assert.match(modes?.actual ?? '', /nginx cannot enter/);
+});

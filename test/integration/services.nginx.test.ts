@@ -11,7 +11,7 @@ import { WEBSITE_CSP } from '../../src/services/nginx/nginx.render.ts';
 import { EXAMPLE_CONFIG } from '../support/app.ts';
 import { freePort } from '../support/daemons.ts';
 import { requireTool } from '../support/integration.ts';
-import { NGINX, startNginx, type Nginx } from '../support/nginx.ts';
+import { NGINX, startNginx, websiteServerForTest, type Nginx } from '../support/nginx.ts';
 
 const skip =
   requireTool(NGINX, 'nginx (Debian package "nginx")') ??
@@ -26,48 +26,6 @@ const UA = {
   chromeAndroid:
     'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36',
 };
-
-function replaceExactly(text: string, from: string, to: string): string {
-  if (!text.includes(from)) throw new Error(`the rendered website server no longer has: ${from}`);
-  return text.replace(from, to);
-}
-
-/**
- * The rendered HTTPS server block on the test's loopback port, certificate, log file and stub
- * upstream.
- */
-function testServer(
-  website: string,
-  paths: { dir: string; port: number; certificate: string; key: string },
-  upstreamPort: number,
-): string {
-  let tls = website.slice(website.lastIndexOf('\nserver {'));
-  tls = replaceExactly(
-    tls,
-    '    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n',
-    `    listen 127.0.0.1:${paths.port} ssl;\n`,
-  );
-  tls = replaceExactly(
-    tls,
-    '/etc/letsencrypt/live/chaostreff-osnabrueck.de/fullchain.pem',
-    paths.certificate,
-  );
-  tls = replaceExactly(
-    tls,
-    '/etc/letsencrypt/live/chaostreff-osnabrueck.de/privkey.pem',
-    paths.key,
-  );
-  tls = replaceExactly(
-    tls,
-    'access_log /var/log/treff/web treff_privacy;',
-    `access_log ${paths.dir}/web treff_privacy;`,
-  );
-  return replaceExactly(
-    tls,
-    'proxy_pass http://127.0.0.1:8080;',
-    `proxy_pass http://127.0.0.1:${upstreamPort};`,
-  ).replaceAll('proxy_pass http://127.0.0.1:8080;', `proxy_pass http://127.0.0.1:${upstreamPort};`);
-}
 
 /** GET over TLS to nginx on loopback; resolves with status and headers. */
 function get(
@@ -120,10 +78,17 @@ describe('nginx with the rendered log format and website server', { skip }, () =
     });
     upstream.listen(upstreamPort, '127.0.0.1');
     await once(upstream, 'listening');
-    nginx = await startNginx((paths) => [
-      text('etc/nginx/conf.d/treff-privacy.conf'),
-      testServer(text('etc/nginx/conf.d/treff-website.conf'), paths, upstreamPort),
-    ]);
+    nginx = await startNginx(({ dir, port, certificate, key }) => {
+      const tls = websiteServerForTest(text('etc/nginx/conf.d/treff-website.conf'), {
+        domain: 'chaostreff-osnabrueck.de',
+        listen: [`127.0.0.1:${port}`],
+        certificate,
+        key,
+        logDir: dir,
+        upstreamPort,
+      });
+      return [text('etc/nginx/conf.d/treff-privacy.conf'), tls];
+    });
   });
   after(async () => {
     await nginx?.stop();
@@ -265,12 +230,16 @@ describe('nginx serving the club’s own website directory, treff under its path
     });
     upstream.listen(upstreamPort, '127.0.0.1');
     await once(upstream, 'listening');
-    nginx = await startNginx((paths) => [
+    nginx = await startNginx(({ dir, port, certificate, key }) => [
       text('etc/nginx/conf.d/treff-privacy.conf'),
-      testServer(text('etc/nginx/conf.d/treff-website.conf'), paths, upstreamPort).replaceAll(
-        '/var/www/club',
-        join(paths.dir, 'site'),
-      ),
+      websiteServerForTest(text('etc/nginx/conf.d/treff-website.conf'), {
+        domain: 'chaostreff-osnabrueck.de',
+        listen: [`127.0.0.1:${port}`],
+        certificate,
+        key,
+        logDir: dir,
+        upstreamPort,
+      }).replaceAll('/var/www/club', join(dir, 'site')),
     ]);
     const site = join(nginx.dir, 'site');
     await mkdir(join(site, 'news'), { recursive: true });

@@ -9,8 +9,8 @@ import { createTestApp, ROOT, type TestApp } from '../support/app.ts';
 import { TEST_DIALECTS } from '../support/db.ts';
 import {
   generateGpgKey,
-  GPG,
   gnupgHome,
+  locateByWkd,
   namespaceMissing,
   startWkdNamespace,
   WKS_CLIENT,
@@ -108,26 +108,7 @@ for (const dialect of TEST_DIALECTS) {
       await t.close();
     });
 
-    const locate = async (address: string, advanced: boolean) => {
-      const fresh = await gnupgHome();
-      try {
-        const result = await ns.run(
-          [
-            GPG,
-            '--batch',
-            '--auto-key-locate',
-            'clear,nodefault,wkd',
-            '--locate-external-keys',
-            address,
-          ],
-          { env: fresh.env, advanced },
-        );
-        const listing = await fresh.gpg(['--with-colons', '--list-keys']);
-        return { ...result, listing: listing.stdout };
-      } finally {
-        await fresh.remove();
-      }
-    };
+    const locate = (address: string, advanced: boolean) => locateByWkd(ns, address, advanced);
 
     for (const advanced of [true, false]) {
       const method = advanced ? 'advanced' : 'direct';

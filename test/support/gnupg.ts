@@ -337,19 +337,57 @@ export async function startWkdNamespace(
   domain: string,
   fetch: (request: Request) => Response | Promise<Response>,
 ): Promise<WkdNamespace> {
-  const dir = await mkdtemp('/tmp/wkd-ns.');
-  const certs = await makeCertificates(dir, [domain, `openpgpkey.${domain}`]);
   const requests: string[] = [];
   const listener = getRequestListener(fetch);
-  const server: Server = createServer({ cert: certs.cert, key: certs.key }, (request, response) => {
-    requests.push(`${request.headers.host ?? ''}${(request.url ?? '').split('?')[0] ?? ''}`);
-    void listener(request, response);
+  const namespace = await startWkdNamespaceFor(domain, async ({ dir, cert, key }) => {
+    const server: Server = createServer(
+      { cert: await readFile(cert, 'utf8'), key: await readFile(key, 'utf8') },
+      (request, response) => {
+        requests.push(`${request.headers.host ?? ''}${(request.url ?? '').split('?')[0] ?? ''}`);
+        void listener(request, response);
+      },
+    );
+    const socket = join(dir, 'https.sock');
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socket, resolve);
+    });
+    return {
+      socket,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        });
+        server.closeAllConnections();
+      },
+    };
   });
-  const socket = join(dir, 'https.sock');
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socket, resolve);
+  return { ...namespace, requests };
+}
+
+/**
+ * The namespace around any HTTPS server on a Unix socket (nginx, in the export test): `listen`
+ * gets the temp dir and the certificate files for DOMAIN and openpgpkey.DOMAIN and returns the
+ * socket it serves on.
+ */
+export async function startWkdNamespaceFor(
+  domain: string,
+  listen: (paths: {
+    dir: string;
+    cert: string;
+    key: string;
+  }) => Promise<{ socket: string; close(): Promise<void> }>,
+): Promise<WkdNamespace> {
+  const dir = await mkdtemp('/tmp/wkd-ns.');
+  const certs = await makeCertificates(dir, [domain, `openpgpkey.${domain}`]);
+  const server = await listen({
+    dir,
+    cert: join(dir, 'server.crt'),
+    key: join(dir, 'server.key'),
   });
+  const socket = server.socket;
   const bundle = join(dir, 'bundle.crt');
   await writeFile(
     bundle,
@@ -366,7 +404,7 @@ export async function startWkdNamespace(
   return {
     caCert: certs.caCert,
     dir,
-    requests,
+    requests: [],
     run(command, options = {}) {
       return run(
         '/usr/bin/unshare',
@@ -391,15 +429,39 @@ export async function startWkdNamespace(
       );
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
-      server.closeAllConnections();
+      await server.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `gpg --locate-external-keys ADDRESS` by WKD only, inside the namespace with a fresh
+ * GNUPGHOME; returns the outcome and the `--with-colons` listing of what was imported.
+ */
+export async function locateByWkd(
+  ns: WkdNamespace,
+  address: string,
+  advanced: boolean,
+): Promise<Outcome & { listing: string }> {
+  const fresh = await gnupgHome();
+  try {
+    const result = await ns.run(
+      [
+        GPG,
+        '--batch',
+        '--auto-key-locate',
+        'clear,nodefault,wkd',
+        '--locate-external-keys',
+        address,
+      ],
+      { env: fresh.env, advanced },
+    );
+    const listing = await fresh.gpg(['--with-colons', '--list-keys']);
+    return { ...result, listing: listing.stdout };
+  } finally {
+    await fresh.remove();
+  }
 }
 
 /** Runs gpg-wks-client with `args` (offline commands such as --print-wkd-hash). */

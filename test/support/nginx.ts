@@ -106,3 +106,53 @@ ${includes.join('\n')}
     };
   }
 }
+
+function replaceExactly(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`the rendered website server no longer has: ${from}`);
+  return text.replace(from, to);
+}
+
+/**
+ * The rendered website's TLS server block (treff-website.conf) made runnable in a test: listening
+ * on `listen` (e.g. `127.0.0.1:PORT`, `unix:/path`) instead of 443, with the test certificate,
+ * the access log in `logDir` and treff's upstream at `upstreamPort`. Throws if the rendered text
+ * no longer has a line it replaces, so a renderer change cannot silently skip the test's setup.
+ */
+export function websiteServerForTest(
+  website: string,
+  options: {
+    domain: string;
+    listen: readonly string[];
+    certificate: string;
+    key: string;
+    logDir: string;
+    upstreamPort: number;
+  },
+): string {
+  let tls = website.slice(website.lastIndexOf('\nserver {'));
+  tls = replaceExactly(
+    tls,
+    '    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n',
+    options.listen.map((address) => `    listen ${address} ssl;\n`).join(''),
+  );
+  tls = replaceExactly(
+    tls,
+    `/etc/letsencrypt/live/${options.domain}/fullchain.pem`,
+    options.certificate,
+  );
+  tls = replaceExactly(tls, `/etc/letsencrypt/live/${options.domain}/privkey.pem`, options.key);
+  tls = replaceExactly(
+    tls,
+    'access_log /var/log/treff/web treff_privacy;',
+    `access_log ${options.logDir}/web treff_privacy;`,
+  );
+  // Every location that hands over to treff (one, or several with a static website root).
+  return replaceExactly(
+    tls,
+    'proxy_pass http://127.0.0.1:8080;',
+    `proxy_pass http://127.0.0.1:${options.upstreamPort};`,
+  ).replaceAll(
+    'proxy_pass http://127.0.0.1:8080;',
+    `proxy_pass http://127.0.0.1:${options.upstreamPort};`,
+  );
+}

@@ -288,6 +288,12 @@ const Wkd = z
     confirmationTtl: LifetimeText.default('P2D').describe(
       'How long a key publication waits for its proof (the one-time code, the WKS confirmation).',
     ),
+    exportDir: text()
+      .refine((value) => value.startsWith('/'), { error: 'expected an absolute path' })
+      .optional()
+      .describe(
+        'Where `treff serve` writes the WKD as files for nginx to serve (e.g. /var/lib/treff-wkd; not under dataDir, which nginx may not enter). Without it, treff answers WKD lookups itself.',
+      ),
   })
   .superRefine((wkd, context) => {
     // The submission key is published in this WKD (draft-koch-openpgp-webkey-service-22 §4.4),

@@ -35,3 +35,27 @@ test('sends the website through the treff web server with its own headers once',
   assert.match(text, /access_log \/var\/log\/treff\/web treff_privacy;/);
   assert.equal(text.match(/proxy_hide_header Content-Security-Policy;/g)?.length, 1);
 });
+
+test('serves the WKD from the export only when one is declared, otherwise proxies it to treff', async () => {
+  assert.doesNotMatch(renderNginxWebsite(await config()), /openpgpkey/);
+  const text = renderNginxWebsite(
+    await config((yaml) =>
+      yaml.replace(
+        'requireClubUid: true',
+        'requireClubUid: true\n    exportDir: /var/lib/treff-wkd',
+      ),
+    ),
+  );
+  const wkd = text.slice(text.indexOf('location ^~ /.well-known/openpgpkey/'));
+  assert.match(wkd, /^ {8}root \/var\/lib\/treff-wkd\/current;$/m);
+  assert.match(wkd, /default_type application\/octet-stream;/);
+  assert.match(wkd, /default_type "text\/plain; charset=utf-8";/);
+  assert.match(wkd, /add_header Access-Control-Allow-Origin "\*" always;/);
+  // Files only: a directory is a 404, never a redirect or an index.
+  assert.equal(wkd.match(/try_files \$uri =404;/g)?.length, 2);
+  assert.doesNotMatch(wkd, /autoindex on|proxy_pass[^\n]*\n[^}]*openpgpkey/);
+  // The rest of the site is still treff's.
+  assert.ok(
+    text.indexOf('location ^~ /.well-known/openpgpkey/') < text.lastIndexOf('location / {'),
+  );
+});

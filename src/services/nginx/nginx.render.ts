@@ -1,5 +1,6 @@
 import type { Config } from '../../core/config/load.ts';
 import type { WEB_LOG_FIELDS } from '../../core/config/vocabulary.ts';
+import { WKD_EXPORT_CURRENT, WKD_HEADERS, WKD_PREFLIGHT_HEADERS } from '../../keys/index.ts';
 import { tlsPaths, websiteLogPath } from '../declared.ts';
 import { nginxString, nginxToken } from '../formats.ts';
 import { header } from '../quoting.ts';
@@ -161,6 +162,53 @@ export const WEBSITE_HEADERS: readonly [string, string][] = [
   ['Strict-Transport-Security', 'max-age=31536000'],
 ];
 
+const addHeaders = (headers: Readonly<Record<string, string>>, indent: string) =>
+  Object.entries(headers)
+    .map(([name, value]) => `${indent}add_header ${name} ${nginxString(value)} always;`)
+    .join('\n');
+
+/**
+ * The Web Key Directory from treff's export (services.wkd.exportDir, keys/export.ts) instead of
+ * the proxy: both methods' files with the headers treff's route sends (CORS on every answer,
+ * keys as application/octet-stream, policy and submission address as text/plain), no index and
+ * no redirect (`try_files $uri` takes files only, so a directory is a 404, not a 301 or 403),
+ * the advanced method's domain in any case (some clients keep the case the user typed). The
+ * query (`?l=`) is ignored, as the hash names the key. Empty without an export.
+ */
+export function wkdExportLocation(config: Config): string {
+  const wkd = config.services.wkd;
+  if (!wkd?.exportDir) return '';
+  const root = nginxToken(`${wkd.exportDir}/${WKD_EXPORT_CURRENT}`);
+  const domain = wkd.domain.replaceAll('.', '\\.');
+  const inner = '            ';
+  const body = `        if ($request_method = OPTIONS) {
+${addHeaders({ ...WKD_HEADERS, ...WKD_PREFLIGHT_HEADERS }, inner)}
+            return 204;
+        }
+        rewrite "(?i)^/\\.well-known/openpgpkey/${domain}/(.*)$" /.well-known/openpgpkey/${wkd.domain}/$1 break;
+        try_files $uri =404;`;
+  return `
+    # The Web Key Directory from treff's export, as files (services.wkd.exportDir). Lookups are
+    # not logged, as on treff's own route: no record of who asked for whose key. Open files and
+    # misses are cached for a second: a change of the export shows within that second.
+    location ^~ /.well-known/openpgpkey/ {
+        access_log off;
+        open_file_cache max=10000 inactive=60s;
+        open_file_cache_valid 1s;
+        open_file_cache_errors on;
+        root ${root};
+        types { }
+        default_type application/octet-stream;
+${addHeaders(WKD_HEADERS, '        ')}
+${body}
+        location ~ ^/\\.well-known/openpgpkey/(?:[^/]+/)?(?:policy|submission-address)$ {
+            default_type "text/plain; charset=utf-8";
+${body.replace(/^/gm, '    ')}
+        }
+    }
+`;
+}
+
 /**
  * `/etc/nginx/conf.d/treff-website.conf`: the website is treff's public site, proxied. Its
  * access log uses the privacy format and goes to the declared file; errors go nowhere, because
@@ -216,7 +264,14 @@ server {
 ${hide}
 ${add}
 
-${website.root ? staticSite(website.root, upstream) : proxyLocation('/', upstream)}
+${[
+  wkdExportLocation(config),
+  website.root
+    ? staticSite(website.root, upstream, config.services.wkd?.exportDir === undefined)
+    : proxyLocation('/', upstream),
+]
+  .filter(Boolean)
+  .join('\n')}
 }
 `;
 }
@@ -259,7 +314,7 @@ export const TREFF_PATHS: readonly string[] = [
  * nothing but files. treff's pages and the WKD stay proxied under their paths; the WKD's `^~`
  * prefix wins over the dotfile rule, and the dotfile rule comes before treff's paths.
  */
-function staticSite(root: string, upstream: string): string {
+function staticSite(root: string, upstream: string, wkdFromTreff: boolean): string {
   return `    # The club's website from ${nginxToken(root)}; treff's pages under their own paths.
     root ${nginxToken(root)};
     index index.html;
@@ -267,7 +322,7 @@ function staticSite(root: string, upstream: string): string {
     location ~ /\\. {
         return 404;
     }
-${proxyLocation('^~ /.well-known/openpgpkey/', upstream)}
+${wkdFromTreff ? proxyLocation('^~ /.well-known/openpgpkey/', upstream) : '    # WKD: served from the export above.'}
 ${proxyLocation(`~ ^/(${TREFF_PATHS.join('|')})(/|$)`, upstream)}
     location / {
         try_files $uri $uri/ =404;
