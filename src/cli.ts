@@ -249,7 +249,8 @@ export function buildProgram(io: CliIO = processIO): Command {
       io.out(text);
     },
     exit: (code) => {
-      if (code !== 0) throw new CliFailure('setup finished with a broken promise (see doctor above)', code);
+      if (code !== 0)
+        throw new CliFailure('setup finished with a broken promise (see doctor above)', code);
     },
   });
   return program;
