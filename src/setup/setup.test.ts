@@ -367,3 +367,66 @@ test('says how to go on when there is no declaration, and asks for --yes when no
   assert.equal(unconfirmed.code, 2);
   assert.match(unconfirmed.error?.message ?? '', /--yes/);
 });
+
+test('stops after a failed preflight, naming the check, before it changes anything', async () => {
+  const root = await debianRoot();
+  await writeFile(
+    join(root, '/etc/os-release'),
+    'PRETTY_NAME="Ubuntu 24.04"\nID=ubuntu\nVERSION_ID="24.04"\n',
+  );
+  const before = await snapshot(root);
+  const failed = await run(root);
+  assert.equal(failed.code, 1);
+  assert.match(failed.error?.message ?? '', /preflight failed \(os\)/);
+  assert.ok(failed.lines.some((line) => line.startsWith('FAIL os: found: Ubuntu 24.04')));
+  assert.deepEqual(changedPaths(before, await snapshot(root)), []);
+  const skipped = await run(root, { skipCheck: ['os'] });
+  assert.equal(skipped.code, 0, skipped.lines.join('\n'));
+});
+
+async function opensslPair(dir: string, name: string): Promise<{ cert: string; key: string }> {
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  const { SystemRunner } = await import('./runner.ts');
+  const result = await new SystemRunner().run({
+    argv: [
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+  });
+  assert.equal(result.code, 0, result.stderr);
+  return { cert, key };
+}
+
+test('--tls existing installs a matching certificate and key, and refuses a key of another certificate', async () => {
+  const root = await debianRoot();
+  const one = await opensslPair(root, 'one');
+  const two = await opensslPair(root, 'two');
+  const wrong = await run(root, { tls: 'existing', cert: one.cert, key: two.key });
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.error?.message ?? '', /does not belong to --cert/);
+  const good = await run(root, { tls: 'existing', cert: one.cert, key: one.key });
+  assert.equal(good.code, 0, good.lines.join('\n'));
+  assert.equal(
+    await readFile(join(root, '/etc/letsencrypt/live/club.example/fullchain.pem'), 'utf8'),
+    await readFile(one.cert, 'utf8'),
+  );
+  assert.equal(
+    (await lstat(join(root, '/etc/letsencrypt/live/club.example/privkey.pem'))).mode & 0o777,
+    0o600,
+  );
+});
