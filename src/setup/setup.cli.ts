@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { translator, type Lang } from '../core/i18n/index.ts';
@@ -35,8 +36,19 @@ export interface SetupFlags {
   lang?: string | undefined;
 }
 
-/** Where this program is installed: the folder holding its dist/ (or, in development, src/). */
-export const INSTALL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * Where this program is installed: the nearest folder above this module with a package.json
+ * (`/opt/treff` for `dist/setup/…` as for a one-file `dist/main.js` bundle; the checkout in
+ * development).
+ */
+export const INSTALL_DIR = findInstallDir(dirname(fileURLToPath(import.meta.url)));
+
+function findInstallDir(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(start, '../..');
+  }
+}
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const MAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
