@@ -16,7 +16,8 @@ import { md5, putFile } from './files.ts';
  * admin has not touched the file when it is byte for byte this one).
  */
 const SHIPPED_TEMPLATES: Readonly<Record<string, string>> = {
-  '/etc/nsswitch.conf': '/usr/share/base-files/nsswitch.conf',
+  // libc-bin's postinst copies it from here when /etc has none.
+  '/etc/nsswitch.conf': '/usr/share/libc-bin/nsswitch.conf',
 };
 
 /** Whose a file at a rendered path is: treff's, an untouched Debian file, or someone else's. */
@@ -32,6 +33,8 @@ export async function ownership(
   if (current.split('\n', 3).some((line) => line.includes(GENERATED_MARK))) return 'treff';
   const conffile = dpkg.conffiles.get(path);
   if (conffile && conffile.md5 === md5(current)) return 'debian';
+  // Files a package manages with ucf (Dovecot's conf.d) are in ucf's list, not dpkg's.
+  if (dpkg.ucf.get(path) === md5(current)) return 'debian';
   const template = SHIPPED_TEMPLATES[path];
   if (template && (await context.target.read(template)) === current) return 'debian';
   return 'foreign';
@@ -94,7 +97,7 @@ export async function checkForeign(
       context.out(
         context.t('setup.configs.debian', {
           path: file.path,
-          pkg: dpkg.conffiles.get(file.path)?.pkg ?? 'base-files',
+          pkg: dpkg.conffiles.get(file.path)?.pkg ?? (dpkg.ucf.has(file.path) ? 'ucf' : 'libc-bin'),
         }),
       );
   }

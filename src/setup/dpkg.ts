@@ -5,10 +5,12 @@ export interface DpkgState {
   installed: ReadonlySet<string>;
   /** conffile path → md5 of the file as its package shipped it, and the package. */
   conffiles: ReadonlyMap<string, { md5: string; pkg: string }>;
+  /** path → md5 of the files packages manage with ucf (/var/lib/ucf/hashfile). */
+  ucf: ReadonlyMap<string, string>;
 }
 
 /**
- * Reads `/var/lib/dpkg/status` of the target: the same database `dpkg-query` reads, read
+ * Reads `/var/lib/dpkg/status` (and ucf's hashfile) of the target: the same database `dpkg-query` reads, read
  * directly so that a `--root` target without binaries answers too. A missing file is an empty
  * system (nothing installed).
  */
@@ -27,5 +29,10 @@ export async function readDpkgState(target: Target): Promise<DpkgState> {
       if (path && md5 && md5 !== 'newconffile') conffiles.set(path, { md5, pkg });
     }
   }
-  return { installed, conffiles };
+  const ucf = new Map<string, string>();
+  for (const line of ((await target.read('/var/lib/ucf/hashfile')) ?? '').split('\n')) {
+    const [md5, path] = line.trim().split(/\s+/);
+    if (md5 && path) ucf.set(path, md5);
+  }
+  return { installed, conffiles, ucf };
 }

@@ -41,6 +41,8 @@ const PACKAGES = [
   'bash',
 ];
 const NGINX_DEFAULT_LOGROTATE = '/var/log/nginx/*.log {\n\tdaily\n}\n';
+const DOVECOT_AUTH = '!include auth-system.conf.ext\n';
+const NSSWITCH = 'passwd: files\ngroup: files\n';
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 /**
@@ -80,6 +82,11 @@ async function debianRoot(): Promise<string> {
     join(root, '/etc/nginx/sites-enabled/default'),
   );
   await put('/etc/logrotate.d/nginx', NGINX_DEFAULT_LOGROTATE);
+  // Dovecot's conf.d is ucf's; nsswitch.conf is libc-bin's copy of its template.
+  await put('/etc/dovecot/conf.d/10-auth.conf', DOVECOT_AUTH);
+  await put('/var/lib/ucf/hashfile', `${md5(DOVECOT_AUTH)}  /etc/dovecot/conf.d/10-auth.conf\n`);
+  await put('/usr/share/libc-bin/nsswitch.conf', NSSWITCH);
+  await put('/etc/nsswitch.conf', NSSWITCH);
   const status = PACKAGES.map(
     (pkg) =>
       `Package: ${pkg}\nStatus: install ok installed\n${pkg === 'nginx' ? `Conffiles:\n /etc/logrotate.d/nginx ${md5(NGINX_DEFAULT_LOGROTATE)}\n` : ''}`,
@@ -248,7 +255,7 @@ test('changes nothing on a second run: no file, no backup, no package, no servic
   assert.ok(!second.lines.some((line) => line.startsWith('changed:')), second.lines.join('\n'));
 });
 
-test('edits main.cf as postconf -e does and appends master.cf once, keeping backups', async () => {
+test('replaces untouched Debian files and edits main.cf as postconf -e does, master.cf once, keeping backups', async () => {
   const root = await debianRoot();
   await run(root);
   const main = await readFile(join(root, '/etc/postfix/main.cf'), 'utf8');
@@ -269,6 +276,11 @@ test('edits main.cf as postconf -e does and appends master.cf once, keeping back
     await readFile(join(backup, '/etc/logrotate.d/nginx'), 'utf8'),
     NGINX_DEFAULT_LOGROTATE,
   );
+  assert.equal(
+    await readFile(join(backup, '/etc/dovecot/conf.d/10-auth.conf'), 'utf8'),
+    DOVECOT_AUTH,
+  );
+  assert.equal(await readFile(join(backup, '/etc/nsswitch.conf'), 'utf8'), NSSWITCH);
   assert.equal((await lstat(backup)).mode & 0o777, 0o700);
   await assert.rejects(lstat(join(root, '/etc/nginx/sites-enabled/default')));
 });
