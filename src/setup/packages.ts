@@ -67,7 +67,9 @@ export async function installPackages(
       env,
     });
   } finally {
-    if (ours) await removeFile(context, POLICY_RC_D, { backup: false });
+    // A dry run wrote nothing to remove, but lists the removal as the real run does.
+    if (ours && context.dryRun) context.out(`remove ${POLICY_RC_D}`);
+    else if (ours) await removeFile(context, POLICY_RC_D, { backup: false });
   }
   return 'changed';
 }

@@ -53,6 +53,8 @@ export const setupMessages = defineMessages({
       'certbot hat kein Zertifikat für {names} bekommen. Prüfen Sie, dass jeder Name per DNS auf diesen Server zeigt und Port 80 von außen erreichbar ist:\n  {output}',
     'setup.jitsi.accounts':
       'Jitsi: die Konten focus und jvb in /etc/prosody-jitsi legen Sie einmal von Hand an (README, Abschnitt zur Installation).',
+    'setup.prosody.certFailed':
+      'prosodyctl cert import meldet einen Fehler; prüfen Sie die Zertifikate in /etc/prosody/certs:\n  {output}',
     'setup.start.noSystemd':
       'Starten übersprungen: systemd läuft hier nicht (chroot oder Container). Die Dienste sind aktiviert und starten beim nächsten Boot.',
     'setup.start.notAsked': 'Starten übersprungen (--no-start); die Dienste sind aktiviert.',
@@ -125,6 +127,8 @@ export const setupMessages = defineMessages({
       'certbot got no certificate for {names}. Check that every name points to this machine in DNS and that port 80 is reachable from outside:\n  {output}',
     'setup.jitsi.accounts':
       'Jitsi: create the focus and jvb accounts in /etc/prosody-jitsi once by hand (README, the install section).',
+    'setup.prosody.certFailed':
+      'prosodyctl cert import reported an error; check the certificates in /etc/prosody/certs:\n  {output}',
     'setup.start.noSystemd':
       'Starting skipped: systemd is not running here (a chroot or container). The services are enabled and start at the next boot.',
     'setup.start.notAsked': 'Starting skipped (--no-start); the services are enabled.',

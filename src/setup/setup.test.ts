@@ -442,3 +442,39 @@ test('--tls existing installs a matching certificate and key, and refuses a key 
     0o600,
   );
 });
+
+test('installs only the missing packages, with a policy-rc.d that forbids starting daemons meanwhile', async () => {
+  const root = await debianRoot();
+  const status = await readFile(join(root, '/var/lib/dpkg/status'), 'utf8');
+  const without = status
+    .split('\n\n')
+    .filter((block) => !/^Package: (prosody|openssh-server)$/m.test(block))
+    .join('\n\n');
+  await writeFile(join(root, '/var/lib/dpkg/status'), without);
+  let policyDuringApt = '';
+  const runner = new RecordingRunner({
+    pass: (spec) => spec.readOnly === true,
+    answer: async (spec) => {
+      if (spec.argv.includes('install'))
+        policyDuringApt = await readFile(join(root, '/usr/sbin/policy-rc.d'), 'utf8');
+      return '';
+    },
+  });
+  const lines: string[] = [];
+  await setupCommand(flags(root, { tls: 'self-signed' }), {
+    out: (text) => lines.push(...text.split('\n').filter(Boolean)),
+    runner,
+    preflight: fakePreflight,
+    isInteractive: false,
+  });
+  const apt = runner.lines.filter((line) => line.includes('apt-get'));
+  assert.deepEqual(apt, [
+    `chroot ${root} apt-get update`,
+    `chroot ${root} apt-get install -y --no-install-recommends prosody openssh-server`,
+  ]);
+  assert.match(policyDuringApt, /^exit 101$/m);
+  await assert.rejects(lstat(join(root, '/usr/sbin/policy-rc.d')));
+  assert.ok(
+    lines.includes('write /usr/sbin/policy-rc.d') && lines.includes('remove /usr/sbin/policy-rc.d'),
+  );
+});
