@@ -478,3 +478,33 @@ test('installs only the missing packages, with a policy-rc.d that forbids starti
     lines.includes('write /usr/sbin/policy-rc.d') && lines.includes('remove /usr/sbin/policy-rc.d'),
   );
 });
+
+test('installs a declaration given with --config, and keeps a different installed one unless --force', async () => {
+  const root = await debianRoot();
+  await run(root);
+  const installed = await readFile(join(root, '/etc/treff/treff.yaml'), 'utf8');
+  const edited = installed.replace('name: club.example', 'name: Edited Club e.V.');
+  const file = join(root, 'edited.yaml');
+  await writeFile(file, edited);
+  const refused = await run(root, { domain: undefined, adminMail: undefined, config: file });
+  assert.equal(refused.code, 1);
+  assert.match(refused.error?.message ?? '', /\/etc\/treff\/treff\.yaml exists with other content/);
+  const forced = await run(root, {
+    domain: undefined,
+    adminMail: undefined,
+    config: file,
+    force: true,
+  });
+  assert.equal(forced.code, 0, forced.lines.join('\n'));
+  assert.equal(await readFile(join(root, '/etc/treff/treff.yaml'), 'utf8'), edited);
+  assert.ok(
+    forced.lines.some((line) => line === '+  name: Edited Club e.V.'),
+    'shows the diff',
+  );
+  // Without flags a re-run reads the installed declaration and changes nothing.
+  const again = await run(root, { domain: undefined, adminMail: undefined });
+  assert.ok(
+    again.lines.includes('Nothing changed: everything was as declared already.'),
+    again.lines.join('\n'),
+  );
+});
