@@ -55,7 +55,11 @@ export async function installPackages(
         input: `postfix postfix/main_mailer_type select Internet Site\npostfix postfix/mailname string ${domain}\n`,
       });
     }
-    await runChecked(context, { argv: context.target.exec(['apt-get', 'update']), env });
+    await runChecked(context, {
+      argv: context.target.exec(['apt-get', 'update']),
+      env,
+      stream: true,
+    });
     await runChecked(context, {
       argv: context.target.exec([
         'apt-get',
@@ -65,6 +69,7 @@ export async function installPackages(
         ...missing,
       ]),
       env,
+      stream: true,
     });
   } finally {
     // A dry run wrote nothing to remove, but lists the removal as the real run does.

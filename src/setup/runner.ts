@@ -9,6 +9,8 @@ export interface CommandSpec {
   input?: string;
   /** Extra environment variables. */
   env?: Readonly<Record<string, string>>;
+  /** Also show its output as it comes (long commands such as apt-get), on stderr. */
+  stream?: boolean;
 }
 
 /** What a command did. */
@@ -38,8 +40,17 @@ export class SystemRunner implements CommandRunner {
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      const show = (chunk: Buffer) => {
+        if (spec.stream) process.stderr.write(chunk);
+      };
+      child.stdout.on('data', (chunk: Buffer) => {
+        out.push(chunk);
+        show(chunk);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        err.push(chunk);
+        show(chunk);
+      });
       child.on('error', (error: NodeJS.ErrnoException) => {
         resolvePromise({
           code: error.code === 'ENOENT' ? 127 : 126,

@@ -222,6 +222,7 @@ export async function obtainWithCertbot(
         '--deploy-hook',
         'systemctl reload nginx postfix dovecot; prosodyctl --root cert import /etc/letsencrypt/live; systemctl restart prosody',
       ]),
+      stream: true,
     },
     { allowFail: true },
   );
