@@ -5,6 +5,7 @@ import { join, posix } from 'node:path';
 import type { Config } from '../core/config/load.ts';
 import { runChecked, SetupError, type SetupContext, type StepStatus } from './context.ts';
 import { putDir, putFile, removeFile } from './files.ts';
+import { tlsPaths } from '../services/index.ts';
 import { declaredNames } from './preflight.ts';
 
 /** How setup gets the certificate: Debian's certbot, files the admin has, or one it makes. */
@@ -30,14 +31,8 @@ export interface TlsFiles {
  */
 export function tlsFiles(config: Config): TlsFiles {
   const domain = config.services.website?.domain ?? config.club.domain;
-  const declared = (config as { tls?: { certificate?: string; key?: string } }).tls;
   const names = [...new Set([domain, ...declaredNames(config).map((entry) => entry.name)])];
-  return {
-    domain,
-    names,
-    certificate: declared?.certificate ?? `/etc/letsencrypt/live/${domain}/fullchain.pem`,
-    key: declared?.key ?? `/etc/letsencrypt/live/${domain}/privkey.pem`,
-  };
+  return { domain, names, ...tlsPaths(config) };
 }
 
 /** Flags of the TLS step. */
