@@ -73,8 +73,8 @@ Version: $version
 Architecture: $arch
 Maintainer: treff <treff@localhost>
 Installed-Size: $size
-Depends: nodejs (>= 20.19), libc6 (>= 2.34), libstdc++6, libgcc-s1, libcrypt1
-Recommends: nginx, ca-certificates
+Depends: nodejs (>= 20.19), ca-certificates, libc6 (>= 2.34), libstdc++6, libgcc-s1, libcrypt1
+Recommends: nginx
 Section: net
 Priority: optional
 Homepage: https://treff.invalid/
