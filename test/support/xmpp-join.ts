@@ -6,10 +6,8 @@
  *   NODE_EXTRA_CA_CERTS=cert.pem node --import tsx test/support/xmpp-join.ts \
  *     HOST PORT DOMAIN USER ROOM-JID   (the password on stdin)
  *
- * Prints one JSON line: the bound JID, whether the stream was encrypted, and the room's presence
- * for the joining occupant. Exits 1 with the client's error otherwise.
+ * Prints one JSON line: the bound JID and the room's presence for the joining occupant. Exits 1 with the client's error otherwise.
  */
-import { TLSSocket } from 'node:tls';
 import { xmppLogin, type XmlElement } from './prosody.ts';
 
 const [host = '', port = '', domain = '', username = '', room = ''] = process.argv.slice(2);
@@ -41,12 +39,9 @@ try {
     ),
   );
   const presence = await joined;
-  // Encrypted: the connection was upgraded by STARTTLS (a TLSSocket among the open handles).
-  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
   process.stdout.write(
     `${JSON.stringify({
       jid: session.jid,
-      tls: handles.some((handle) => handle instanceof TLSSocket),
       presence: presence.toString(),
     })}\n`,
   );
