@@ -47,6 +47,7 @@ import {
   renderAll,
   writeRendered,
 } from './services/index.ts';
+import { registerSetupCommand, SetupError } from './setup/index.ts';
 import {
   registerStatementCommands,
   registerTransparencyCommands,
@@ -243,6 +244,15 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerRetentionCommands(program, io);
   registerUserCommands(program, io);
   registerPolicyCommands(program, io);
+  registerSetupCommand(program, {
+    out: (text) => {
+      io.out(text);
+    },
+    exit: (code) => {
+      if (code !== 0)
+        throw new CliFailure('setup finished with a broken promise (see doctor above)', code);
+    },
+  });
   return program;
 }
 
@@ -824,6 +834,11 @@ function reportFailure(error: unknown, io: CliIO): number {
   if (error instanceof Error && 'exitCode' in error && error.name === 'CommanderError') {
     // Commander printed its own message (or help, exit code 0).
     return (error as { exitCode: number }).exitCode;
+  }
+  if (error instanceof SetupError) {
+    io.err(`treff setup: ${error.message}\n`);
+    for (const line of error.details) io.err(`  ${line}\n`);
+    return error.exitCode;
   }
   if (error instanceof CliFailure) {
     io.err(`treff: ${error.message}\n`);

@@ -12,6 +12,7 @@ import { policyMessages } from './policy/policy.messages.ts';
 import { requestsMessages } from './requests/requests.messages.ts';
 import { retentionMessages } from './retention/retention.messages.ts';
 import { servicesMessages } from './services/services.messages.ts';
+import { setupMessages } from './setup/setup.messages.ts';
 import { siteMessages } from './site/site.messages.ts';
 import { transparencyMessages } from './transparency/transparency.messages.ts';
 
@@ -28,6 +29,7 @@ export const CATALOGUES = {
   requests: requestsMessages,
   retention: retentionMessages,
   services: servicesMessages,
+  setup: setupMessages,
   site: siteMessages,
   transparency: transparencyMessages,
 } as const;

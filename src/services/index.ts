@@ -1,5 +1,7 @@
 /** Daemon configuration rendered from the declaration, and the doctor (layout: README.md). */
 export { renderAll, writeRendered, type RenderedFile } from './render.ts';
+export { GENERATED_MARK } from './quoting.ts';
+export { BASHRC_HOOK } from './shell/shell.render.ts';
 export * from './accounts.render.ts';
 export { registerDoctorCommands, type DoctorCliContext } from './doctor.cli.ts';
 export { diagnose, DOCTOR_CHECKS } from './doctor.checks.ts';
