@@ -94,3 +94,15 @@ export function describeSeconds(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60} minutes`;
   return `${seconds} seconds`;
 }
+
+/**
+ * The club's certificate and key, one setting for every daemon that speaks TLS (issue 14): the
+ * declared `tls`, or the files Debian's certbot writes for the website's domain (the club's
+ * domain without a website).
+ */
+export function tlsPaths(config: Config): { certificate: string; key: string } {
+  if (config.tls) return config.tls;
+  const domain = config.services.website?.domain ?? config.club.domain;
+  const live = `/etc/letsencrypt/live/${domain}`;
+  return { certificate: `${live}/fullchain.pem`, key: `${live}/privkey.pem` };
+}

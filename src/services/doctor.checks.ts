@@ -8,6 +8,7 @@ import { MAIL_CHECKS } from './mail/mail.doctor.ts';
 import { WEB_CHECKS } from './nginx/nginx.doctor.ts';
 import { XMPP_CHECKS } from './prosody/prosody.doctor.ts';
 import { SHELL_CHECKS } from './shell/shell.doctor.ts';
+import { UNIT_CHECKS } from './doctor.units.ts';
 
 /** Every check of `treff doctor`, in the order they are reported. */
 export const DOCTOR_CHECKS: readonly Check[] = [
@@ -19,6 +20,7 @@ export const DOCTOR_CHECKS: readonly Check[] = [
   ...SHELL_CHECKS,
   ...MAIL_CHECKS,
   ...MODE_CHECKS,
+  ...UNIT_CHECKS,
 ];
 
 /**

@@ -5,6 +5,8 @@ import { ConflictError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs.ts';
 import {
   defaultInstall,
+  renderApplyPath,
+  renderApplyService,
   renderSyncPath,
   renderSyncService,
   renderSyncTimer,
@@ -44,9 +46,14 @@ export function renderAll(
     { path: 'etc/ssh/sshd_config.d/treff.conf', content: renderSshd(config) },
     { path: 'etc/nsswitch.conf', content: renderNsswitch() },
     { path: 'etc/systemd/system/treff.service', content: renderTreffService(config, install) },
-    { path: 'etc/systemd/system/treff-sync.service', content: renderSyncService(install) },
+    { path: 'etc/systemd/system/treff-sync.service', content: renderSyncService(config, install) },
     { path: 'etc/systemd/system/treff-sync.path', content: renderSyncPath(config) },
     { path: 'etc/systemd/system/treff-sync.timer', content: renderSyncTimer() },
+    {
+      path: 'etc/systemd/system/treff-apply.service',
+      content: renderApplyService(config, install),
+    },
+    { path: 'etc/systemd/system/treff-apply.path', content: renderApplyPath(config, install) },
     ...renderDaemons(config, install),
   ];
 }

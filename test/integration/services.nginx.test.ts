@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
 import { once } from 'node:events';
@@ -31,6 +32,43 @@ function replaceExactly(text: string, from: string, to: string): string {
   return text.replace(from, to);
 }
 
+/**
+ * The rendered HTTPS server block on the test's loopback port, certificate, log file and stub
+ * upstream.
+ */
+function testServer(
+  website: string,
+  paths: { dir: string; port: number; certificate: string; key: string },
+  upstreamPort: number,
+): string {
+  let tls = website.slice(website.lastIndexOf('\nserver {'));
+  tls = replaceExactly(
+    tls,
+    '    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n',
+    `    listen 127.0.0.1:${paths.port} ssl;\n`,
+  );
+  tls = replaceExactly(
+    tls,
+    '/etc/letsencrypt/live/chaostreff-osnabrueck.de/fullchain.pem',
+    paths.certificate,
+  );
+  tls = replaceExactly(
+    tls,
+    '/etc/letsencrypt/live/chaostreff-osnabrueck.de/privkey.pem',
+    paths.key,
+  );
+  tls = replaceExactly(
+    tls,
+    'access_log /var/log/treff/web treff_privacy;',
+    `access_log ${paths.dir}/web treff_privacy;`,
+  );
+  return replaceExactly(
+    tls,
+    'proxy_pass http://127.0.0.1:8080;',
+    `proxy_pass http://127.0.0.1:${upstreamPort};`,
+  ).replaceAll('proxy_pass http://127.0.0.1:8080;', `proxy_pass http://127.0.0.1:${upstreamPort};`);
+}
+
 /** GET over TLS to nginx on loopback; resolves with status and headers. */
 function get(
   port: number,
@@ -40,6 +78,7 @@ function get(
   status: number;
   headers: Record<string, string | string[] | undefined>;
   raw: string[];
+  body: string;
 }> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -51,9 +90,11 @@ function get(
         rejectUnauthorized: false,
       },
       (res) => {
-        res.resume();
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
         res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: res.rawHeaders });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: res.rawHeaders, body });
         });
       },
     );
@@ -79,32 +120,10 @@ describe('nginx with the rendered log format and website server', { skip }, () =
     });
     upstream.listen(upstreamPort, '127.0.0.1');
     await once(upstream, 'listening');
-    nginx = await startNginx(({ dir, port, certificate, key }) => {
-      const website = text('etc/nginx/conf.d/treff-website.conf');
-      let tls = website.slice(website.lastIndexOf('\nserver {'));
-      tls = replaceExactly(
-        tls,
-        '    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n',
-        `    listen 127.0.0.1:${port} ssl;\n`,
-      );
-      tls = replaceExactly(
-        tls,
-        '/etc/letsencrypt/live/chaostreff-osnabrueck.de/fullchain.pem',
-        certificate,
-      );
-      tls = replaceExactly(tls, '/etc/letsencrypt/live/chaostreff-osnabrueck.de/privkey.pem', key);
-      tls = replaceExactly(
-        tls,
-        'access_log /var/log/treff/web treff_privacy;',
-        `access_log ${dir}/web treff_privacy;`,
-      );
-      tls = replaceExactly(
-        tls,
-        'proxy_pass http://127.0.0.1:8080;',
-        `proxy_pass http://127.0.0.1:${upstreamPort};`,
-      );
-      return [text('etc/nginx/conf.d/treff-privacy.conf'), tls];
-    });
+    nginx = await startNginx((paths) => [
+      text('etc/nginx/conf.d/treff-privacy.conf'),
+      testServer(text('etc/nginx/conf.d/treff-website.conf'), paths, upstreamPort),
+    ]);
   });
   after(async () => {
     await nginx?.stop();
@@ -224,5 +243,98 @@ describe('nginx with the rendered log format and website server', { skip }, () =
       assert.doesNotMatch(text, /client:|127\.0\.0\.1|token|example\.net/, `${name}: ${text}`);
     }
     assert.equal(await nginx.read('debian-access.log'), '');
+  });
+});
+
+describe('nginx serving the club’s own website directory, treff under its paths', { skip }, () => {
+  let nginx: Nginx;
+  let upstream: Server;
+  const treffAsked: string[] = [];
+  before(async () => {
+    const yaml = (await readFile(EXAMPLE_CONFIG, 'utf8')).replace(
+      '    # root: /var/www/chaostreff\n',
+      '    root: /var/www/club\n',
+    );
+    const files = renderAll(parseConfig(yaml, '/etc/treff/treff.yaml'));
+    const text = (path: string) => files.find((file) => file.path === path)?.content ?? '';
+    const upstreamPort = await freePort();
+    upstream = createServer((req, res) => {
+      treffAsked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<p>from treff</p>');
+    });
+    upstream.listen(upstreamPort, '127.0.0.1');
+    await once(upstream, 'listening');
+    nginx = await startNginx((paths) => [
+      text('etc/nginx/conf.d/treff-privacy.conf'),
+      testServer(text('etc/nginx/conf.d/treff-website.conf'), paths, upstreamPort).replaceAll(
+        '/var/www/club',
+        join(paths.dir, 'site'),
+      ),
+    ]);
+    const site = join(nginx.dir, 'site');
+    await mkdir(join(site, 'news'), { recursive: true });
+    await mkdir(join(site, 'files'), { recursive: true });
+    await mkdir(join(site, '.git'), { recursive: true });
+    await writeFile(join(site, 'index.html'), '<h1>Chaostreff static</h1>');
+    await writeFile(join(site, 'news', 'index.html'), '<h1>News</h1>');
+    await writeFile(join(site, 'files', 'plan.txt'), 'Dienstags 19 Uhr');
+    await writeFile(join(site, '.git', 'config'), '[remote] url = secret');
+    await writeFile(join(site, '.env'), 'TOKEN=secret');
+  });
+  after(async () => {
+    await nginx?.stop();
+    upstream?.close();
+  });
+
+  test('serves index.html and a file from the directory, with the headers and no cookie', async () => {
+    const index = await get(nginx.port, '/', { 'user-agent': UA.firefoxLinux });
+    assert.equal(index.status, 200);
+    assert.equal(index.body, '<h1>Chaostreff static</h1>');
+    assert.equal(index.headers['content-security-policy'], WEBSITE_CSP);
+    assert.equal(index.headers['x-content-type-options'], 'nosniff');
+    assert.equal(index.headers['set-cookie'], undefined);
+    const file = await get(nginx.port, '/files/plan.txt', {});
+    assert.equal(file.body, 'Dienstags 19 Uhr');
+    assert.equal((await get(nginx.port, '/news/', {})).body, '<h1>News</h1>');
+    assert.equal(treffAsked.length, 0, 'treff was not asked for the static pages');
+    const line = (await nginx.read('web')).trim().split('\n')[0] ?? '';
+    // The page is nginx's $uri, which the index rule has turned into the file served.
+    assert.match(line, /^127\.0\.0\.1 \[[^\]]+\] "Linux" "Firefox" "-" "\/index\.html"$/);
+  });
+
+  test('hands treff its pages and the WKD, and logs them in the declared format', async () => {
+    for (const path of [
+      '/datenschutz',
+      '/privacy/v/1',
+      '/me',
+      '/login/link/SECRETaaaa',
+      '/admin/members',
+      '/transparenz',
+      '/assets/pico.css',
+      '/.well-known/openpgpkey/policy',
+    ]) {
+      const answer = await get(nginx.port, path, {});
+      assert.equal(answer.body, '<p>from treff</p>', path);
+      assert.equal(answer.headers['set-cookie'], undefined);
+      assert.equal(answer.headers['content-security-policy'], WEBSITE_CSP);
+    }
+    assert.deepEqual(treffAsked.slice(0, 2), ['/datenschutz', '/privacy/v/1']);
+    const log = await nginx.read('web');
+    assert.match(log, /"-" "\/datenschutz"\n/);
+    assert.match(log, /"\/login\/link\/\[redacted\]"\n/);
+    assert.doesNotMatch(log, /SECRET/);
+  });
+
+  test('lists no directory and serves no dotfile', async () => {
+    await mkdir(join(nginx.dir, 'site', 'empty'), { recursive: true });
+    assert.equal((await get(nginx.port, '/empty/', {})).status, 403);
+    for (const path of ['/.git/config', '/.env', '/files/.hidden', '/%2egit/config']) {
+      const answer = await get(nginx.port, path, {});
+      assert.equal(answer.status, 404, path);
+      assert.doesNotMatch(answer.body, /secret/);
+    }
+    assert.equal((await get(nginx.port, '/nothing-here', {})).status, 404);
+    assert.ok(!treffAsked.some((path) => path.includes('git') || path.includes('env')));
   });
 });

@@ -57,7 +57,10 @@ export async function startAccountStack(
       .replaceAll('/etc/dovecot/treff/', `${at('etc/dovecot/treff')}/`)
       .replaceAll('/etc/postfix/treff/', `${at('etc/postfix/treff')}/`)
       .replaceAll('/var/lib/treff/', `${at('var/lib/treff')}/`)
-      .replaceAll('/var/spool/postfix/', `${join(dir, 'pfq')}/`);
+      .replaceAll('/var/spool/postfix/', `${join(dir, 'pfq')}/`)
+      // The rendered certificate (tls, by default Let's Encrypt's) is the test's own.
+      .replace(/\/etc\/letsencrypt\/live\/[^/\s]+\/fullchain\.pem/g, join(dir, 'cert.pem'))
+      .replace(/\/etc\/letsencrypt\/live\/[^/\s]+\/privkey\.pem/g, join(dir, 'key.pem'));
 
   await selfSignedCertificate(dir);
   await chmod(join(dir, 'key.pem'), 0o640);

@@ -248,3 +248,18 @@ test('refuses a YAML alias bomb with a ConfigError', () => {
   const issues = problems(`${laughs.join('\n')}\n`);
   assert.match(issues.join('\n'), /alias/i);
 });
+
+test('refuses a certificate, key or website directory that is not an absolute path', async () => {
+  const yaml = (await readFile(EXAMPLE, 'utf8'))
+    .replace(
+      'dataDir: ./data',
+      'dataDir: ./data\ntls:\n  certificate: certs/fullchain.pem\n  key: /etc/ssl/private/club key.pem',
+    )
+    .replace('    # root: /var/www/chaostreff\n', '    root: public\n');
+  const issues = problems(yaml);
+  for (const path of ['tls.certificate', 'tls.key', 'services.website.root'])
+    assert.ok(
+      issues.some((issue) => issue.startsWith(`${path}: expected an absolute path`)),
+      `${path}: ${issues.join('\n')}`,
+    );
+});

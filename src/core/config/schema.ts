@@ -210,8 +210,20 @@ const Members = z
     currency: 'EUR',
   });
 
+/** An absolute path on the server, as a daemon's configuration names it. */
+const AbsolutePath = () =>
+  text().regex(/^\/[A-Za-z0-9@._:/+=,-]*$/, {
+    error:
+      'expected an absolute path of letters, digits and . _ - / (no spaces or quotes), such as /var/www/club',
+  });
+
 const Website = z.strictObject({
   domain: Domain,
+  root: AbsolutePath()
+    .optional()
+    .describe(
+      "A directory of static files (e.g. what Hugo generates) that nginx serves at /; treff's own pages stay under their paths. Without it, treff serves the whole site.",
+    ),
   logFields: z.array(z.enum(WEB_LOG_FIELDS)),
   location: z
     .strictObject({ osmLink: HttpUrl, label: LocalizedText })
@@ -328,6 +340,11 @@ const Transparency = z.strictObject({
     .describe(
       "Fingerprints of the board's OpenPGP keys whose offline-signed declarations treff publishes.",
     ),
+});
+
+const Tls = z.strictObject({
+  certificate: AbsolutePath().describe('The certificate chain (PEM), e.g. fullchain.pem.'),
+  key: AbsolutePath().describe("The certificate's private key (PEM)."),
 });
 
 const Services = z.strictObject({
@@ -500,6 +517,9 @@ export const TreffConfig = z
     mail: Mail,
     members: Members,
     services: Services,
+    tls: Tls.optional().describe(
+      "The club's certificate for nginx, Postfix, Dovecot and Prosody; default /etc/letsencrypt/live/DOMAIN/{fullchain,privkey}.pem, DOMAIN being services.website.domain or else club.domain.",
+    ),
     backup: Backup.optional().describe(
       'Encrypted backups of the database (`treff backup`, `treff restore`).',
     ),

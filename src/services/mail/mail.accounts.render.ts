@@ -1,4 +1,5 @@
 import type { Config } from '../../core/config/load.ts';
+import { tlsPaths } from '../declared.ts';
 import { bareToken, dovecotString, header } from '../quoting.ts';
 
 /**
@@ -45,6 +46,7 @@ userdb {
  */
 export function renderDovecotTreff(config: Config): string {
   const domain = config.services.mail?.domain ?? config.club.domain;
+  const tls = tlsPaths(config);
   return `${header('#', 'treff.yaml')}protocols = imap lmtp
 first_valid_uid = 20000
 mail_location = maildir:~/Maildir
@@ -54,6 +56,10 @@ postmaster_address = ${dovecotString(`postmaster@${domain}`)}
 login_log_format_elements = "user=<%u> rip=%r"
 login_log_format = %s: %$
 mail_log_prefix = "%s(%u): "
+# The club's certificate (tls in treff.yaml); Dovecot reads it as root before dropping privileges.
+ssl = required
+ssl_cert = <${bareToken(tls.certificate)}
+ssl_key = <${bareToken(tls.key)}
 
 service auth {
   unix_listener /var/spool/postfix/private/auth {
@@ -75,6 +81,7 @@ service lmtp {
 /** Lines for Postfix's main.cf (apply with `postconf -e`, see the README). */
 export function renderPostfixMain(config: Config): string {
   const domain = bareToken(config.services.mail?.domain ?? config.club.domain);
+  const tls = tlsPaths(config);
   return `${header('#', 'treff.yaml')}# Apply each line with postconf -e, e.g.:
 #   grep -v '^#' /etc/postfix/treff/main.cf.treff | while read -r line; do postconf -e "$line"; done
 virtual_mailbox_domains = ${domain}
@@ -85,6 +92,8 @@ smtpd_sasl_type = dovecot
 smtpd_sasl_path = private/auth
 smtpd_sasl_auth_enable = no
 smtpd_tls_auth_only = yes
+smtpd_tls_cert_file = ${bareToken(tls.certificate)}
+smtpd_tls_key_file = ${bareToken(tls.key)}
 smtputf8_enable = no
 smtpd_recipient_restrictions = reject_unlisted_recipient, permit_mynetworks, reject_unauth_destination
 ${wksTransport(config)}`;

@@ -1,6 +1,6 @@
 import type { Config } from '../../core/config/load.ts';
 import type { WEB_LOG_FIELDS } from '../../core/config/vocabulary.ts';
-import { websiteLogPath } from '../declared.ts';
+import { tlsPaths, websiteLogPath } from '../declared.ts';
 import { nginxString, nginxToken } from '../formats.ts';
 import { header } from '../quoting.ts';
 
@@ -171,6 +171,7 @@ export function renderNginxWebsite(config: Config): string {
   const website = config.services.website;
   if (!website) return `${header('#', 'treff.yaml')}# No website is declared.\n`;
   const domain = nginxToken(website.domain);
+  const tls = tlsPaths(config);
   const logPath = websiteLogPath(config);
   const accessLog =
     logPath && website.logFields.length > 0
@@ -202,8 +203,8 @@ server {
     listen 443 ssl http2;
     listen [::]:443 ssl http2;
     server_name ${domain};
-    ssl_certificate /etc/letsencrypt/live/${domain}/fullchain.pem;
-    ssl_certificate_key /etc/letsencrypt/live/${domain}/privkey.pem;
+    ssl_certificate ${nginxToken(tls.certificate)};
+    ssl_certificate_key ${nginxToken(tls.key)};
     ssl_protocols TLSv1.2 TLSv1.3;
 
     # Exactly the declared fields (conf.d/treff-privacy.conf), into the declared file.
@@ -215,12 +216,60 @@ server {
 ${hide}
 ${add}
 
-    location / {
+${website.root ? staticSite(website.root, upstream) : proxyLocation('/', upstream)}
+}
+`;
+}
+
+/** A location that hands the request to treff. */
+function proxyLocation(match: string, upstream: string): string {
+  return `    location ${match} {
         proxy_pass ${upstream};
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-Proto $scheme;
         proxy_set_header X-Forwarded-For $remote_addr;
-    }
+    }`;
 }
-`;
+
+/**
+ * The first path segments of treff's own pages (portal, logins, admin, policy and its versions,
+ * transparency, requests, its assets and health check). With a website directory these stay
+ * treff's; everything else comes from the directory. The internal endpoints are not here: they
+ * listen on their own loopback port (web.internalPort), never behind nginx.
+ */
+export const TREFF_PATHS: readonly string[] = [
+  'me',
+  'login',
+  'logout',
+  'home',
+  'account',
+  'admin',
+  'requests',
+  'datenschutz',
+  'privacy',
+  'transparenz',
+  'transparency',
+  'assets',
+  'healthz',
+];
+
+/**
+ * The club's own static site (services.website.root, e.g. what Hugo generates) at `/`, with the
+ * server's log, headers and CSP: no directory listing, no dotfile (`.git`, `.env`, `.htpasswd`),
+ * nothing but files. treff's pages and the WKD stay proxied under their paths; the WKD's `^~`
+ * prefix wins over the dotfile rule, and the dotfile rule comes before treff's paths.
+ */
+function staticSite(root: string, upstream: string): string {
+  return `    # The club's website from ${nginxToken(root)}; treff's pages under their own paths.
+    root ${nginxToken(root)};
+    index index.html;
+    autoindex off;
+    location ~ /\\. {
+        return 404;
+    }
+${proxyLocation('^~ /.well-known/openpgpkey/', upstream)}
+${proxyLocation(`~ ^/(${TREFF_PATHS.join('|')})(/|$)`, upstream)}
+    location / {
+        try_files $uri $uri/ =404;
+    }`;
 }

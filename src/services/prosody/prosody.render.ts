@@ -1,4 +1,5 @@
 import type { Config } from '../../core/config/load.ts';
+import { sandboxLines } from '../accounts.render.ts';
 import { describeSeconds, uploadExpirySeconds } from '../declared.ts';
 import { systemdPath } from '../formats.ts';
 import { header, luaString } from '../quoting.ts';
@@ -80,6 +81,18 @@ export function uploadCleanerMinutes(expirySeconds: number): number {
 }
 
 /**
+ * Prosody's certificate from the one tls setting. Prosody reads it as its own user, which may not
+ * read /etc/letsencrypt/live (0700 root): for the default, `prosodyctl --root cert import
+ * /etc/letsencrypt/live` copies it into its `certs` folder (README); a declared tls is named
+ * directly, and must be readable by the prosody user.
+ */
+function prosodyCertificates(config: Config): string {
+  if (!config.tls) return 'certificates = "certs"';
+  return `certificates = "certs"
+ssl = { certificate = ${luaString(config.tls.certificate)}; key = ${luaString(config.tls.key)} }`;
+}
+
+/**
  * The whole `/etc/prosody/prosody.cfg.lua` (replaces Debian's). It includes only treff's own
  * `conf.d/treff-auth.cfg.lua` (the member accounts), not `conf.d/*.cfg.lua`: jitsi-meet-prosody
  * puts its host there, and Prosody 0.12 cannot filter its log per host, so every anonymous
@@ -97,7 +110,7 @@ export function renderProsodyConfig(config: Config): string {
 admins = { }
 pidfile = "/run/prosody/prosody.pid"
 data_path = "/var/lib/prosody"
-certificates = "certs"
+${prosodyCertificates(config)}
 
 -- Logins and logouts at info ("Client connected", "Authenticated as …", "Client disconnected"),
 -- nothing at debug, which is the only level with IP addresses (mod_c2s, §8.1). Under systemd
@@ -158,6 +171,9 @@ Type=oneshot
 User=prosody
 Group=prosody
 ExecStart=/usr/bin/find ${systemdPath(uploadDir(xmpp.upload.domain))} -type f -mmin +${uploadCleanerMinutes(expiry)} -delete
+ReadWritePaths=-${systemdPath(uploadDir(xmpp.upload.domain))}
+${sandboxLines('unprivileged')}
+RestrictAddressFamilies=AF_UNIX
 `;
 }
 

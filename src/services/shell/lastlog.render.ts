@@ -1,4 +1,4 @@
-import type { InstallOptions } from '../accounts.render.ts';
+import { sandboxLines, type InstallOptions } from '../accounts.render.ts';
 import { systemdPath } from '../formats.ts';
 import { header } from '../quoting.ts';
 
@@ -22,9 +22,11 @@ Description=Clear lastlog records older than the declared log retention (treff)
 [Service]
 Type=oneshot
 ExecStart=/usr/bin/node ${systemdPath(install.installDir)}/dist/main.js services scrub-lastlog --config ${systemdPath(install.configFile)}
-ProtectSystem=strict
 ReadWritePaths=/var/log/lastlog
-PrivateTmp=yes
+${sandboxLines('root')}
+RestrictAddressFamilies=AF_UNIX
+# Root owns /var/log/lastlog (root:utmp 0664): no capability is needed to rewrite it.
+CapabilityBoundingSet=
 `;
 }
 
