@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type Outcome } from './gnupg.ts';
@@ -109,13 +109,14 @@ export function cacheDir(): string {
 /**
  * The base root: minbase trixie with systemd, every package the setup needs in its apt cache.
  * Made once (debootstrap, or a copy of TREFF_E2E_MINBASE, an existing minbase root) and kept
- * under cacheDir(); a marker records the package list it was made for.
+ * under cacheDir() for a day; a marker records the package list it was made for.
  */
 export async function baseRoot(): Promise<string> {
   const dir = join(cacheDir(), `${SUITE}-base`);
   const marker = join(dir, '.treff-e2e-base');
   const wanted = [...BASE_PACKAGES, ...SETUP_PACKAGES].join(' ');
-  if (existsSync(marker)) {
+  // Reused within a day (a CI run's second use, a laptop's reruns); then Debian's archive moved on.
+  if (existsSync(marker) && Date.now() - (await stat(marker)).mtimeMs < 86_400_000) {
     if ((await readFile(marker, 'utf8')) === wanted) return dir;
   }
   await mkdir(cacheDir(), { recursive: true });
