@@ -38,6 +38,7 @@ mkdir -p "$stage/opt/treff" "$stage/usr/bin" "$stage/DEBIAN"
 cp -r dist "$stage/opt/treff/dist"
 find "$stage/opt/treff/dist" -name '*.map' -delete
 cp -r integrations examples "$stage/opt/treff/"
+find "$stage/opt/treff/integrations" -name '*.test.ts' -delete
 rm -rf "$stage"/opt/treff/examples/*/data
 cp package.json package-lock.json "$stage/opt/treff/"
 
