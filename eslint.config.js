@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'build/',
       'coverage/',
       'node_modules/',
       'examples/*/data/',

@@ -4,9 +4,9 @@ import { after, before, test } from 'node:test';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addUser, createTestApp, type TestApp } from '../support/app.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.ts';
 import { requireTool } from '../support/integration.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const skip = requireTool(CHROMIUM, 'Chromium (Debian package "chromium")');
 
 const PUBLIC_PAGES = ['/', '/login', '/login/member', '/?lang=en'];
@@ -29,16 +29,7 @@ before(async () => {
   origin = `http://127.0.0.1:${address.port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 });
 

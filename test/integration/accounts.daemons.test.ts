@@ -19,7 +19,7 @@ import { parseConfig } from '../../src/core/config/load.ts';
 import { createMember } from '../../src/members/index.ts';
 import { renderAll } from '../../src/services/index.ts';
 import { startAccountStack, type AccountStack } from '../support/account-stack.ts';
-import { freePort } from '../support/daemons.ts';
+import { freePort, sshPasswordArgs } from '../support/daemons.ts';
 import { startProsody, xmppLogin, type Prosody } from '../support/prosody.ts';
 import { createTestApp, EXAMPLE_CONFIG, memberInput, type TestApp } from '../support/app.ts';
 import { requireTool } from '../support/integration.ts';
@@ -113,33 +113,7 @@ describe('member accounts on the real daemons', { skip }, () => {
       'hello',
     ]);
   const sshPassword = (user: string, password: string) =>
-    run(
-      'sshpass',
-      [
-        '-e',
-        'ssh',
-        '-p',
-        String(stack.sshPort),
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'LogLevel=ERROR',
-        '-o',
-        'PreferredAuthentications=password',
-        '-o',
-        'PubkeyAuthentication=no',
-        '-o',
-        'NumberOfPasswordPrompts=1',
-        '-o',
-        'ConnectTimeout=10',
-        `${user}@127.0.0.1`,
-        'id',
-        '-un',
-      ],
-      { SSHPASS: password },
-    );
+    run('sshpass', sshPasswordArgs(user, '127.0.0.1', stack.sshPort), { SSHPASS: password });
   const sshKey = (user: string) =>
     run('ssh', [
       '-p',

@@ -225,3 +225,33 @@ export function spawnInPrivateNamespace(script: string): Daemon {
     script,
   ]);
 }
+
+/**
+ * sshpass's arguments for a password login (the password in $SSHPASS) that runs `id -un`: no key,
+ * one prompt, no host key kept.
+ */
+export function sshPasswordArgs(user: string, host: string, port = 22): string[] {
+  return [
+    '-e',
+    'ssh',
+    '-p',
+    String(port),
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'PreferredAuthentications=password',
+    '-o',
+    'PubkeyAuthentication=no',
+    '-o',
+    'NumberOfPasswordPrompts=1',
+    '-o',
+    'ConnectTimeout=10',
+    `${user}@${host}`,
+    'id',
+    '-un',
+  ];
+}

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
+import { connect, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getRequestListener } from '@hono/node-server';
@@ -49,17 +50,25 @@ export interface Outcome {
   stderr: string;
 }
 
-/** Runs a command (60 s at most) and returns its exit code and output; never throws on exit. */
+/**
+ * Runs a command (60 s at most, or `timeoutMs`) and returns its exit code and output; never
+ * throws on exit.
+ */
 export function run(
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; input?: string | Uint8Array; cwd?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    input?: string | Uint8Array;
+    cwd?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: 60_000,
+      timeout: options.timeoutMs ?? 60_000,
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     const out: Buffer[] = [];
@@ -387,11 +396,44 @@ export async function startWkdNamespaceFor(
     cert: join(dir, 'server.crt'),
     key: join(dir, 'server.key'),
   });
-  const socket = server.socket;
+  const sandbox = await prepareSandbox(
+    dir,
+    domain,
+    await readFile(certs.caCert, 'utf8'),
+    server.socket,
+  );
+  return {
+    caCert: certs.caCert,
+    dir,
+    requests: [],
+    run: sandbox.run,
+    async close() {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A namespace runner: the files it binds, written into `dir`, and `run`. */
+interface Sandbox {
+  run: WkdNamespace['run'];
+}
+
+/**
+ * Writes the namespace's files into `dir` (hosts files for the direct and the advanced method,
+ * a resolv.conf pointing at the stub, the system CA bundle plus `caPem`, the helper and the
+ * script) and returns the runner, whose 127.0.0.1:443 leads to the Unix socket `socket`.
+ */
+async function prepareSandbox(
+  dir: string,
+  domain: string,
+  caPem: string,
+  socket: string,
+): Promise<Sandbox> {
   const bundle = join(dir, 'bundle.crt');
   await writeFile(
     bundle,
-    `${await readFile('/etc/ssl/certs/ca-certificates.crt', 'utf8')}\n${await readFile(certs.caCert, 'utf8')}`,
+    `${await readFile('/etc/ssl/certs/ca-certificates.crt', 'utf8')}\n${caPem}`,
   );
   await writeFile(
     join(dir, 'hosts.advanced'),
@@ -402,9 +444,6 @@ export async function startWkdNamespaceFor(
   await writeFile(join(dir, 'helper.mjs'), HELPER);
   await writeFile(join(dir, 'ns-run.sh'), SCRIPT, { mode: 0o755 });
   return {
-    caCert: certs.caCert,
-    dir,
-    requests: [],
     run(command, options = {}) {
       return run(
         '/usr/bin/unshare',
@@ -428,8 +467,46 @@ export async function startWkdNamespaceFor(
         },
       );
     },
+  };
+}
+
+/** A private namespace whose `DOMAIN:443` is a TCP server elsewhere (a test VServer's nginx). */
+export interface TcpWkdNamespace {
+  run: WkdNamespace['run'];
+  close(): Promise<void>;
+}
+
+/**
+ * Like startWkdNamespace, but `DOMAIN:443` inside is forwarded byte for byte to `host:port`, so
+ * TLS runs end to end between the client inside and that server, whose certificate `caPem`
+ * (a CA or the self-signed certificate itself) is added to the system store inside.
+ */
+export async function startTcpWkdNamespace(
+  domain: string,
+  caPem: string,
+  target: { host: string; port: number },
+): Promise<TcpWkdNamespace> {
+  const dir = await mkdtemp('/tmp/wkd-tcp.');
+  const socket = join(dir, 'https.sock');
+  const forwarder = createNetServer((client) => {
+    const upstream = connect(target.port, target.host);
+    client.pipe(upstream).pipe(client);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    forwarder.once('error', reject);
+    forwarder.listen(socket, resolve);
+  });
+  const sandbox = await prepareSandbox(dir, domain, caPem, socket);
+  return {
+    run: sandbox.run,
     async close() {
-      await server.close();
+      await new Promise<void>((resolve) => {
+        forwarder.close(() => {
+          resolve();
+        });
+      });
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -340,6 +340,8 @@ export async function xmlFactory(): Promise<Xml> {
 }
 
 export interface XmppLoginOptions {
+  /** The server's address (default 127.0.0.1). */
+  host?: string;
   port: number;
   domain: string;
   username: string;
@@ -371,7 +373,7 @@ export interface XmppSession {
 export async function xmppLogin(options: XmppLoginOptions): Promise<XmppSession> {
   const { client, xml } = await loadXmpp();
   const entity = client({
-    service: `xmpp://127.0.0.1:${options.port}`,
+    service: `xmpp://${options.host ?? '127.0.0.1'}:${options.port}`,
     domain: options.domain,
     ...(options.resource === undefined ? {} : { resource: options.resource }),
     credentials: async (authenticate, mechanisms) => {
