@@ -34,6 +34,7 @@ import { runRetention } from '../src/retention/index.ts';
 import { EXAMPLE_CONFIG } from '../test/support/app.ts';
 import { MAX_CSV_ROWS } from '../src/core/csv.ts';
 import {
+  benchEnv,
   freePort,
   loadAverage,
   percentile,
@@ -217,12 +218,7 @@ export async function run({ args, log }: BenchOptions): Promise<BenchRow[]> {
   const yaml = (await readFile(EXAMPLE_CONFIG, 'utf8')).replace('port: 8080', `port: ${port}`);
   const file = join(dir, 'treff.yaml');
   await writeFile(file, yaml);
-  const env = {
-    ...process.env,
-    ...(process.env['BENCH_DATABASE_URL']
-      ? { TREFF_DATABASE_URL: process.env['BENCH_DATABASE_URL'] }
-      : {}),
-  };
+  const env = benchEnv();
   const config = parseConfig(yaml, file, env);
   const dialect = config.database.url.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
   log(

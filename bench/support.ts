@@ -157,17 +157,50 @@ export function runIfMain(moduleUrl: string, run: BenchModule['run']): void {
 }
 
 /**
- * Empties the PostgreSQL database at `url` (drops and recreates its public schema), so a bench
- * starts from a fresh registry as it does on a new SQLite file. Only for bench databases.
+ * Empties the PostgreSQL database at `url`, so a bench starts from a fresh registry as it does on
+ * a new SQLite file: drops every schema but the system ones (Kysely's migrator finds its tables
+ * in any schema, so a test's leftover schema would hide them) and recreates `public`. Only for
+ * a database of its own.
  */
 export async function resetPostgres(url: string): Promise<void> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('drop schema if exists public cascade');
+    const { rows } = await client.query<{ name: string }>(
+      "select nspname as name from pg_namespace where nspname !~ '^pg_' and nspname <> 'information_schema'",
+    );
+    for (const { name } of rows) await client.query(`drop schema "${name}" cascade`);
     await client.query('create schema public');
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Runs `fn`; with BENCH_CPU_PROF=DIR set, records a CPU profile of just this step into
+ * DIR/NAME.cpuprofile (open it in Chrome's DevTools), so a profile shows the measured part
+ * without the seeding around it.
+ */
+export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env['BENCH_CPU_PROF'];
+  if (!dir) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** The environment with BENCH_DATABASE_URL, when set, as the database of treff (TREFF_DATABASE_URL). */
+export function benchEnv(): NodeJS.ProcessEnv {
+  const url = process.env['BENCH_DATABASE_URL'];
+  return { ...process.env, ...(url ? { TREFF_DATABASE_URL: url } : {}) };
 }

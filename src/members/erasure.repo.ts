@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../core/db/database.ts';
 import type { MembersTable } from '../core/db/schema.ts';
 
@@ -75,23 +76,27 @@ export async function blankMemberFields(
   fields: readonly ErasableField[],
   at: string,
 ): Promise<void> {
-  const blanks = Object.fromEntries(fields.map((field) => [ERASABLE_COLUMNS[field], null]));
-  for (const member of members) {
-    await db
-      .updateTable('members')
-      .set({
-        ...blanks,
-        ...member.derived,
-        restricted_at: at,
-        ...(member.complete ? { erased_at: at } : {}),
-        updated_at: at,
-      })
-      .where('id', '=', member.id)
-      .execute();
-  }
-  // The portal is for members; a restricted former member has none of it any more.
+  const blanks = fields.map((field) => sql`${sql.ref(ERASABLE_COLUMNS[field])} = null`);
   for (let start = 0; start < members.length; start += 500) {
-    const ids = members.slice(start, start + 500).map((member) => member.id);
+    const chunk = members.slice(start, start + 500);
+    // One statement per chunk (a statement per member was most of the exit stage's time): the
+    // new search columns come from a VALUES list; UPDATE … FROM works on SQLite and PostgreSQL.
+    const values = chunk.map(
+      (member) =>
+        sql`(${member.id}, ${member.derived.search_text}, ${member.derived.sort_key}, ${member.complete ? 'y' : 'n'})`,
+    );
+    await sql`with v (id, search_text, sort_key, complete) as (values ${sql.join(values)})
+      update members set ${sql.join([
+        ...blanks,
+        sql`search_text = v.search_text`,
+        sql`sort_key = v.sort_key`,
+        sql`restricted_at = ${at}`,
+        sql`erased_at = case when v.complete = 'y' then ${at} else members.erased_at end`,
+        sql`updated_at = ${at}`,
+      ])}
+      from v where members.id = v.id`.execute(db);
+    // The portal is for members; a restricted former member has none of it any more.
+    const ids = chunk.map((member) => member.id);
     await db.deleteFrom('login_links').where('member_id', 'in', ids).execute();
     await db.deleteFrom('sessions').where('member_id', 'in', ids).execute();
   }

@@ -40,7 +40,7 @@ export interface StageResult {
 
 export { ERASABLE_COLUMNS, type ErasableField };
 
-const BATCH = 500;
+const BATCH = 1000;
 
 /** `date` (YYYY-MM-DD) + duration, as a date. */
 function plus(date: string, duration: Duration): string {
