@@ -65,6 +65,18 @@ for (const dialect of TEST_DIALECTS) {
       );
     });
 
+    test('reports the time of the password hash in Server-Timing, on success and failure', async () => {
+      for (const password of [PASSWORD, 'wrong horse battery']) {
+        const started = performance.now();
+        const answer = await ask({ username: 'ada', host: 'chaostreff-osnabrueck.de', password });
+        const took = performance.now() - started;
+        const hash = Number(
+          /^hash;dur=([\d.]+)$/.exec(answer.headers.get('server-timing') ?? '')?.[1],
+        );
+        assert.ok(hash > 0 && hash <= took, `hash ${hash} ms of ${took} ms`);
+      }
+    });
+
     test('refuses a request without the shared secret or with a malformed body', async () => {
       assert.equal(
         (

@@ -64,6 +64,27 @@ describe('erasure journal', () => {
     assert.equal((await readFile(journal.path, 'utf8')).split('\n').length, 3);
   });
 
+  test('a batch of erasures is appended as consecutive entries after the last one', async () => {
+    const journal = fileErasureJournal(join(dir, 'journal.jsonl'));
+    await journal.record(new Date('2026-03-01T10:00:00Z'), { kind: 'keys.key', id: 'k1' });
+    await journal.recordAll(new Date('2026-03-02T10:00:00Z'), [
+      { kind: 'members.fields', id: 'm1', fields: ['email'] },
+      { kind: 'members.fields', id: 'm2', fields: ['email'] },
+      { kind: 'members.final', id: 'm3' },
+    ]);
+    await journal.recordAll(new Date('2026-03-03T10:00:00Z'), []);
+    assert.deepEqual(
+      (await journal.read()).map((entry) => [entry.seq, entry.kind, entry.id, entry.at]),
+      [
+        [1, 'keys.key', 'k1', '2026-03-01T10:00:00.000Z'],
+        [2, 'members.fields', 'm1', '2026-03-02T10:00:00.000Z'],
+        [3, 'members.fields', 'm2', '2026-03-02T10:00:00.000Z'],
+        [4, 'members.final', 'm3', '2026-03-02T10:00:00.000Z'],
+      ],
+    );
+    assert.equal(await journal.lastSeq(), 4);
+  });
+
   test('refuses a journal with an unreadable entry, naming its line', async () => {
     const journal = fileErasureJournal(join(dir, 'journal.jsonl'));
     await writeFile(

@@ -60,6 +60,11 @@ export interface ErasureJournal {
    */
   record(at: Date, erasure: Erasure): Promise<void>;
   /**
+   * Appends one entry per erasure, with consecutive sequence numbers, in one write and one
+   * fsync (a batch of erasures committed in one transaction). Nothing for an empty list.
+   */
+  recordAll(at: Date, erasures: readonly Erasure[]): Promise<void>;
+  /**
    * Every complete entry, oldest first. A torn last line (a crash during an append, before the
    * erasure committed) is skipped.
    * @throws AppError `erasure_journal_corrupt` naming the line of any other unreadable entry.
@@ -108,6 +113,10 @@ export function fileErasureJournal(path: string): ErasureJournal {
   return {
     path,
     async record(at, erasure) {
+      await this.recordAll(at, [erasure]);
+    },
+    async recordAll(at, erasures) {
+      if (erasures.length === 0) return;
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       const handle = await open(path, 'a+', 0o600);
       try {
@@ -124,14 +133,18 @@ export function fileErasureJournal(path: string): ErasureJournal {
         const lines = tail.subarray(0, end).toString('utf8').trimEnd().split('\n');
         const lastLine = end > 0 ? (lines.at(-1) ?? '') : '';
         const last = lastLine ? parseLines(`${lastLine}\n`).at(-1) : undefined;
-        const entry: JournalEntry = {
-          seq: (last?.seq ?? 0) + 1,
-          at: at.toISOString(),
-          kind: erasure.kind,
-          id: erasure.id,
-          ...(erasure.fields ? { fields: [...erasure.fields] } : {}),
-        };
-        await handle.write(`${JSON.stringify(Entry.parse(entry))}\n`);
+        const seq = last?.seq ?? 0;
+        const entries = erasures.map((erasure, index) => {
+          const entry: JournalEntry = {
+            seq: seq + index + 1,
+            at: at.toISOString(),
+            kind: erasure.kind,
+            id: erasure.id,
+            ...(erasure.fields ? { fields: [...erasure.fields] } : {}),
+          };
+          return `${JSON.stringify(Entry.parse(entry))}\n`;
+        });
+        await handle.write(entries.join(''));
         await handle.sync();
       } finally {
         await handle.close();

@@ -1,4 +1,4 @@
-import { recordAudit, type Actor } from '../core/audit/index.ts';
+import { recordAudit, recordAuditBatch, type Actor } from '../core/audit/index.ts';
 import type { Deps } from '../core/deps.ts';
 import type { JournalEntry } from '../core/erasure-journal.ts';
 import { addDuration, subtractDuration, type Duration } from '../core/duration.ts';
@@ -14,10 +14,11 @@ import {
   listErasedWithoutAnonymisation,
   listFormerMembersHolding,
   listFormerMembersLeftBy,
-  memberHasAccount,
+  membersWithAccount,
   oldestExit,
   oldestExitHolding,
   type ErasableField,
+  type FormerMember,
 } from './erasure.repo.ts';
 import { derivedColumns } from './members.repo.ts';
 import { clubToday } from './members.service.ts';
@@ -39,7 +40,7 @@ export interface StageResult {
 
 export { ERASABLE_COLUMNS, type ErasableField };
 
-const BATCH = 500;
+const BATCH = 1000;
 
 /** `date` (YYYY-MM-DD) + duration, as a date. */
 function plus(date: string, duration: Duration): string {
@@ -91,51 +92,17 @@ export async function eraseFieldsOfFormerMembers(
           batch.map((member) => member.row),
         )
       : new Map<string, number>();
+    const due: FormerMember[] = [];
     for (const member of batch) {
       const holdEnds = options.holdWhileOwed
         ? plus(endOfYear(member.leftOn), options.holdWhileOwed)
         : today;
-      if ((owed.get(member.id) ?? 0) > 0 && holdEnds > today) {
-        held.push(member.id);
-        continue;
-      }
-      removed++;
-      erased.push(member.id);
-      if (options.dryRun) continue;
-      const at = deps.clock.now();
-      const remaining = { ...member.values };
-      for (const field of options.fields) remaining[field] = null;
-      const derived = derivedColumns({
-        memberNumber: member.row.member_number,
-        firstName: member.row.first_name,
-        lastName: member.row.last_name,
-        email: remaining.email ?? null,
-        city: remaining.city ?? null,
-      });
-      const complete = Object.values(remaining).every((value) => !value);
-      await deps.db.transaction().execute(async (trx) => {
-        await blankMemberFields(
-          trx,
-          member.id,
-          options.fields,
-          derived,
-          at.toISOString(),
-          complete,
-        );
-        await recordAudit(trx, at, actor, {
-          event: 'members.erasure.fields',
-          memberId: member.id,
-          fields: options.fields.filter(
-            (field) => member.values[field] !== null && member.values[field] !== undefined,
-          ),
-        });
-        await deps.journal.record(at, {
-          kind: 'members.fields',
-          id: member.id,
-          fields: options.fields,
-        });
-      });
+      if ((owed.get(member.id) ?? 0) > 0 && holdEnds > today) held.push(member.id);
+      else due.push(member);
     }
+    removed += due.length;
+    erased.push(...due.map((member) => member.id));
+    if (!options.dryRun && due.length > 0) await blankBatch(deps, actor, due, options.fields);
   }
   // Members held while they owe are reported in the note; anything else still holding the
   // fields (in a dry run: also what this run would have erased) is what the age refers to.
@@ -149,6 +116,53 @@ export async function eraseFieldsOfFormerMembers(
     oldestKeptAt,
     ...(held.length > 0 ? { note: `${held.length} kept while contributions are owed` } : {}),
   };
+}
+
+/**
+ * Stage 1 for one batch of former members in one transaction: the fields blanked, one audit
+ * event per member naming the fields it held, one journal entry per member (one fsync).
+ */
+async function blankBatch(
+  deps: Pick<Deps, 'db' | 'clock' | 'journal'>,
+  actor: Actor,
+  members: readonly FormerMember[],
+  fields: readonly ErasableField[],
+): Promise<void> {
+  const at = deps.clock.now();
+  const blanked = members.map((member) => {
+    const remaining = { ...member.values };
+    for (const field of fields) remaining[field] = null;
+    return {
+      id: member.id,
+      derived: derivedColumns({
+        memberNumber: member.row.member_number,
+        firstName: member.row.first_name,
+        lastName: member.row.last_name,
+        email: remaining.email ?? null,
+        city: remaining.city ?? null,
+      }),
+      complete: Object.values(remaining).every((value) => !value),
+    };
+  });
+  await deps.db.transaction().execute(async (trx) => {
+    await blankMemberFields(trx, blanked, fields, at.toISOString());
+    await recordAuditBatch(
+      trx,
+      at,
+      actor,
+      members.map((member) => ({
+        event: 'members.erasure.fields',
+        memberId: member.id,
+        fields: fields.filter(
+          (field) => member.values[field] !== null && member.values[field] !== undefined,
+        ),
+      })),
+    );
+    await deps.journal.recordAll(
+      at,
+      members.map((member) => ({ kind: 'members.fields', id: member.id, fields })),
+    );
+  });
 }
 
 async function arrearsOf(
@@ -192,21 +206,26 @@ export async function eraseRecordsOfFormerMembers(
     const batch = await listFormerMembersLeftBy(deps.db, today, BATCH, after);
     if (batch.length === 0) break;
     after = batch.at(-1)?.id ?? null;
-    for (const member of batch) {
-      if (!due(member.leftOn)) continue;
-      if (await memberHasAccount(deps.db, member.id)) {
-        waiting++;
-        continue;
-      }
-      removed++;
-      if (options.dryRun) continue;
-      const at = deps.clock.now();
-      await deps.db.transaction().execute(async (trx) => {
-        await eraseMemberRecords(trx, member.id);
-        await recordAudit(trx, at, actor, { event: 'members.erasure.final', memberId: member.id });
-        await deps.journal.record(at, { kind: 'members.final', id: member.id });
-      });
-    }
+    const ripe = batch.filter((member) => due(member.leftOn)).map((member) => member.id);
+    const withAccount = await membersWithAccount(deps.db, ripe);
+    const ids = ripe.filter((id) => !withAccount.has(id));
+    waiting += withAccount.size;
+    removed += ids.length;
+    if (options.dryRun || ids.length === 0) continue;
+    const at = deps.clock.now();
+    await deps.db.transaction().execute(async (trx) => {
+      await eraseMemberRecords(trx, ids);
+      await recordAuditBatch(
+        trx,
+        at,
+        actor,
+        ids.map((memberId) => ({ event: 'members.erasure.final', memberId })),
+      );
+      await deps.journal.recordAll(
+        at,
+        ids.map((id) => ({ kind: 'members.final', id })),
+      );
+    });
   }
   // Bank lines of nobody: the same period, from the end of their booking year.
   const bookedBy = minus(today, options.keep);
@@ -242,12 +261,21 @@ export async function anonymiseAuditOfErasedMembers(
     subtractDuration(deps.clock.now(), options.delay).toISOString(),
   );
   if (!options.dryRun) {
-    for (const { memberId } of due) {
+    for (let start = 0; start < due.length; start += BATCH) {
+      const ids = due.slice(start, start + BATCH).map((entry) => entry.memberId);
       const at = deps.clock.now();
       await deps.db.transaction().execute(async (trx) => {
-        await anonymiseAuditOf(trx, memberId);
-        await recordAudit(trx, at, actor, { event: 'members.audit.anonymised', memberId });
-        await deps.journal.record(at, { kind: 'members.audit', id: memberId });
+        await anonymiseAuditOf(trx, ids);
+        await recordAuditBatch(
+          trx,
+          at,
+          actor,
+          ids.map((memberId) => ({ event: 'members.audit.anonymised', memberId })),
+        );
+        await deps.journal.recordAll(
+          at,
+          ids.map((id) => ({ kind: 'members.audit', id })),
+        );
       });
     }
   }
@@ -296,7 +324,7 @@ export async function replayMemberErasure(
     });
     const complete = Object.values(remaining).every((value) => !value);
     await deps.db.transaction().execute(async (trx) => {
-      await blankMemberFields(trx, row.id, fields, derived, entry.at, complete);
+      await blankMemberFields(trx, [{ id: row.id, derived, complete }], fields, entry.at);
       await recordAudit(trx, at, actor, {
         event: 'members.erasure.fields',
         memberId: row.id,
@@ -307,7 +335,7 @@ export async function replayMemberErasure(
   }
   if (entry.kind === 'members.final') {
     await deps.db.transaction().execute(async (trx) => {
-      await eraseMemberRecords(trx, row.id);
+      await eraseMemberRecords(trx, [row.id]);
       await recordAudit(trx, at, actor, { event: 'members.erasure.final', memberId: row.id });
     });
     return true;
@@ -324,7 +352,7 @@ export async function replayAuditAnonymisation(
   const pending = await listErasedWithoutAnonymisation(deps.db, '9999-12-31');
   if (!pending.some((item) => item.memberId === entry.id)) return false;
   await deps.db.transaction().execute(async (trx) => {
-    await anonymiseAuditOf(trx, entry.id);
+    await anonymiseAuditOf(trx, [entry.id]);
     await recordAudit(trx, new Date(entry.at), actor, {
       event: 'members.audit.anonymised',
       memberId: entry.id,

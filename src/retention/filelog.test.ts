@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import fc from 'fast-check';
 import { lineTime, pruneLines, sweepLog } from './filelog.ts';
 
 const NOW = new Date('2026-03-20T12:00:00Z');
@@ -88,6 +89,85 @@ describe('log files under a retention period', () => {
     );
     await pruneLines(log, CUTOFF, { dryRun: false, now: NOW });
     assert.equal(await readFile(log, 'utf8'), '2026-03-15T00:00:00Z new\n  continuation of new\n');
+  });
+
+  test('cuts where reading every line with lineTime would, whatever the stamps look like', async () => {
+    // The reference: the rule of pruneLines, one lineTime per line.
+    const reference = (text: string) => {
+      let cut = 0;
+      let removed = 0;
+      let position = 0;
+      for (;;) {
+        const end = text.indexOf('\n', position);
+        if (end === -1) break;
+        const time = lineTime(text.slice(position, end), NOW);
+        if (time !== null && time >= CUTOFF) break;
+        if (time === null && removed === 0) break;
+        removed++;
+        cut = end + 1;
+        position = end + 1;
+      }
+      return { removed, kept: text.slice(cut) };
+    };
+    const second = fc.integer({ min: -3, max: 3 }).map((delta) => CUTOFF / 1000 + delta);
+    const instant = fc.oneof(
+      second,
+      fc.integer({ min: CUTOFF / 1000 - 9e5, max: CUTOFF / 1000 + 9e5 }),
+    );
+    const stamp = fc
+      .tuple(
+        instant,
+        fc.constantFrom('Z', '', '+00:00', '+01:00', '-0230', '+0100', '+1', '-'),
+        fc.constantFrom('T', ' '),
+        fc.constantFrom('', '.5', '.123456'),
+      )
+      .map(([at, zone, separator, fraction]) => {
+        const offset = /^[+-]\d{2}:?\d{2}$/.test(zone)
+          ? (zone.startsWith('-') ? -1 : 1) *
+            (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)))
+          : 0;
+        const local = new Date(at * 1000 + offset * 60_000).toISOString().slice(0, 19);
+        return `${local.replace('T', separator)}${fraction}${zone}`;
+      });
+    const line = fc
+      .tuple(
+        fc.constantFrom(
+          '',
+          '192.0.2.1 [',
+          '2001:db8::1 ',
+          'x-y ',
+          'ä '.repeat(30),
+          ' '.repeat(70),
+          'a'.repeat(57),
+          'b'.repeat(59),
+        ),
+        fc.oneof(stamp, fc.constantFrom('2026-13-01T00:00:00Z', '2026-03-10T25:00:00', 'no time')),
+        fc.constantFrom('] "Linux" /page', '', ' GET - 2026-03-30T00:00:00Z'),
+      )
+      .map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 12 }), fc.boolean(), async (lines, sorted) => {
+        const text = `${(sorted ? [...lines].sort() : lines).join('\n')}\npartial`;
+        await writeFile(log, text);
+        const want = reference(text);
+        const result = await pruneLines(log, CUTOFF, { dryRun: false, now: NOW });
+        assert.equal(result.linesRemoved, want.removed);
+        assert.equal(await readFile(log, 'utf8'), want.removed > 0 ? want.kept : text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('reads a log longer than one step, with a line longer than a step', async () => {
+    const long = `2026-03-01T00:00:00Z ${'x'.repeat(3 << 20)}\n`;
+    const old = Array.from({ length: 40_000 }, (_, i) =>
+      nginxLine(new Date(CUTOFF - 1e9 + i * 1000).toISOString(), `/old/${i}`),
+    ).join('');
+    const young = nginxLine('2026-03-15T00:00:00Z', '/young');
+    await writeFile(log, long + old + young);
+    const result = await pruneLines(log, CUTOFF, { dryRun: false, now: NOW });
+    assert.equal(result.linesRemoved, 40_001);
+    assert.equal(await readFile(log, 'utf8'), young);
   });
 
   test('a dry run counts and changes nothing', async () => {

@@ -150,6 +150,156 @@ async function readRange(handle: FileHandle, from: number, to: number): Promise<
   return buffer.subarray(0, offset);
 }
 
+/** Bytes read per step: large enough that a million-line log takes a few dozen reads. */
+const CHUNK = 1 << 20;
+
+const DIGIT = (byte: number | undefined) => byte !== undefined && byte >= 0x30 && byte <= 0x39;
+
+/**
+ * Whether the line `[start, end)` of `buffer` carries an ISO 8601 time stamp that is certainly
+ * before `cutoff`, decided from its bytes alone; null when the line is not of that simple shape
+ * or its second equals the cutoff's (then {@link lineTime} decides). The same stamp that
+ * `lineTime` reads: the leftmost `YYYY-MM-DD[T ]hh:mm:ss` (the first `-` of the line is the
+ * fifth byte of any such stamp), ending within the first 80 bytes, in UTC (`Z` or no zone) or
+ * a `±hh:mm`/`±hhmm` offset, compared as text with the cutoff written in the same offset.
+ */
+function isoBefore(
+  buffer: Buffer,
+  start: number,
+  end: number,
+  cutoffs: Map<number, Buffer>,
+  cutoff: number,
+): boolean | null {
+  const dash = buffer.indexOf(0x2d, start);
+  const at = dash - 4;
+  if (dash < 0 || at < start || at + 19 > end || at + 19 > start + 80) return null;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+    if (!DIGIT(buffer[at + i])) return null;
+  const t = buffer[at + 10];
+  if (
+    buffer[at + 7] !== 0x2d ||
+    (t !== 0x54 && t !== 0x20) ||
+    buffer[at + 13] !== 0x3a ||
+    buffer[at + 16] !== 0x3a
+  )
+    return null;
+  let zone = at + 19;
+  if (buffer[zone] === 0x2e && DIGIT(buffer[zone + 1])) {
+    zone++;
+    while (zone < end && DIGIT(buffer[zone])) zone++;
+  }
+  let offset = 0;
+  const sign = buffer[zone];
+  if (sign === 0x2b || sign === 0x2d) {
+    // ±hh:mm or ±hhmm, as the ISO pattern of lineTime reads it; anything else: no zone (UTC).
+    const colon = buffer[zone + 3] === 0x3a ? 1 : 0;
+    const digits = [1, 2, 3 + colon, 4 + colon].map((i) => buffer[zone + i]);
+    if (digits.every(DIGIT)) {
+      const [h1, h2, m1, m2] = digits.map((byte) => (byte ?? 0x30) - 0x30) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      offset = (sign === 0x2d ? -1 : 1) * ((h1 * 10 + h2) * 60 + m1 * 10 + m2);
+      if (zone + 5 + colon > start + 80) return null;
+    }
+  } else if (zone > start + 80) return null;
+  let text = cutoffs.get(offset);
+  if (!text) {
+    text = Buffer.from(new Date(cutoff + offset * 60_000).toISOString().slice(0, 19));
+    cutoffs.set(offset, text);
+  }
+  for (let i = 0; i < 19; i++) {
+    if (i === 10) continue;
+    const a = buffer[at + i] ?? 0;
+    const b = text[i] ?? 0;
+    if (a !== b) return a < b ? true : null;
+  }
+  return null;
+}
+
+/**
+ * Where the lines to keep start: the first complete line dated at or after `cutoff`, read in
+ * steps of {@link CHUNK} from the start (a log may be far larger than memory should hold). A
+ * line without a time stamp belongs to the line before it; leading lines without one are kept.
+ */
+async function findCut(
+  handle: FileHandle,
+  size: number,
+  cutoff: number,
+  now: Date,
+): Promise<{ cut: number; removed: number; oldestKept: number | null }> {
+  let buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)));
+  const cutoffs = new Map<number, Buffer>();
+  let base = 0; // the file offset of buffer[0]
+  let length = 0;
+  let position = 0;
+  let removed = 0;
+  let cut = 0;
+  for (;;) {
+    const end = buffer.indexOf(0x0a, position);
+    if (end === -1 || end >= length) {
+      if (base + length >= size) break; // a line being written: kept
+      // Keep the unfinished line, read on; a line longer than the buffer grows it.
+      const rest = length - position;
+      if (rest >= buffer.length) {
+        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(larger, 0, position, length);
+        buffer = larger;
+      } else buffer.copyWithin(0, position, length);
+      base += position;
+      position = 0;
+      length = rest;
+      const { bytesRead } = await handle.read(
+        buffer,
+        length,
+        buffer.length - length,
+        base + length,
+      );
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      continue;
+    }
+    // A dated line older than the cutoff after the first goes without decoding it.
+    if (removed > 0 && isoBefore(buffer, position, end, cutoffs, cutoff) === true) {
+      removed++;
+      cut = base + end + 1;
+      position = end + 1;
+      continue;
+    }
+    const time = lineTime(buffer.toString('utf8', position, Math.min(end, position + 200)), now);
+    if (time !== null && time >= cutoff) return { cut, removed, oldestKept: time };
+    // Leading lines without a time stamp: kept, as their age is unknown.
+    if (time === null && removed === 0) break;
+    removed++;
+    cut = base + end + 1;
+    position = end + 1;
+  }
+  return { cut, removed, oldestKept: null };
+}
+
+/** Copies the bytes `[from, to)` of `source` to the end of `target`, a chunk at a time. */
+async function copyRange(
+  source: FileHandle,
+  target: FileHandle,
+  from: number,
+  to: number,
+): Promise<void> {
+  const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(to - from, 1)));
+  for (let offset = from; offset < to;) {
+    const { bytesRead } = await source.read(
+      buffer,
+      0,
+      Math.min(buffer.length, to - offset),
+      offset,
+    );
+    if (bytesRead === 0) break;
+    await target.write(buffer.subarray(0, bytesRead));
+    offset += bytesRead;
+  }
+}
+
 /**
  * Removes the lines older than `cutoff` from the start of a log file that is not rotated.
  *
@@ -159,7 +309,8 @@ async function readRange(handle: FileHandle, from: number, to: number): Promise<
  * file before it reopened is copied over once more. A crash before the rename leaves the log
  * untouched (the temp file is removed on the next run); after it, the new file is complete.
  * Lines are dropped only from the start, up to the first line at or after `cutoff`; a line
- * without a time stamp belongs to the line before it (multi-line entries).
+ * without a time stamp belongs to the line before it (multi-line entries). The log is read in
+ * steps of a MiB, never whole.
  */
 export async function pruneLines(
   path: string,
@@ -173,47 +324,22 @@ export async function pruneLines(
   }
   const original = await open(path, 'r');
   try {
-    const size = (await original.stat()).size;
-    const content = await readRange(original, 0, size);
-    // Find the first complete line that is not too old; everything before it goes.
-    let cut = 0;
-    let removed = 0;
-    let oldestKept: number | null = null;
-    let position = 0;
-    while (position < content.length) {
-      const end = content.indexOf(0x0a, position);
-      if (end === -1) break; // a line being written: kept
-      const time = lineTime(
-        content.toString('utf8', position, Math.min(end, position + 200)),
-        options.now,
-      );
-      if (time !== null && time >= cutoff) {
-        oldestKept = time;
-        break;
-      }
-      if (time !== null || removed > 0) {
-        removed++;
-        cut = end + 1;
-      } else {
-        // Leading lines without a time stamp: kept, as their age is unknown.
-        break;
-      }
-      position = end + 1;
-    }
+    const { size, mode: fullMode } = await original.stat();
+    const { cut, removed, oldestKept } = await findCut(original, size, cutoff, options.now);
     if (removed === 0 || options.dryRun) return { linesRemoved: removed, oldestKept };
 
     const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.prune`);
-    const mode = (await original.stat()).mode & 0o777;
+    const mode = fullMode & 0o777;
     const out = await open(temp, 'wx', mode);
     try {
       // The log keeps its mode whatever the umask (treff serve runs with 0077).
       await out.chmod(mode);
-      await out.write(content.subarray(cut));
+      await copyRange(original, out, cut, size);
       let copied = size;
       for (;;) {
         const now = (await stat(path)).size;
         if (now <= copied) break;
-        await out.write(await readRange(original, copied, now));
+        await copyRange(original, out, copied, now);
         copied = now;
       }
       await out.sync();
@@ -226,7 +352,7 @@ export async function pruneLines(
         await fresh.chown(info.uid, info.gid).catch(() => undefined);
         // A writer that had the old file open may have appended after our last copy.
         const late = (await original.stat()).size;
-        if (late > copied) await fresh.write(await readRange(original, copied, late));
+        if (late > copied) await copyRange(original, fresh, copied, late);
         await fresh.sync();
       } finally {
         await fresh.close();

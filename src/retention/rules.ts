@@ -71,6 +71,8 @@ export interface RetentionJob {
   intervalMs: number;
   /** `delete` removes items; `check` only verifies a store that deletes by itself. */
   kind: 'delete' | 'check';
+  /** True for a job that removes only files: its runs release no database pages. */
+  filesOnly?: true;
   run(context: JobContext): Promise<JobResult>;
 }
 
@@ -330,24 +332,27 @@ function compileFileLog(
 ): JobBody | string {
   if (rule.roundUp === 'endOfYear' || rule.from !== 'created')
     return 'log lines are kept counting from their creation, without rounding';
-  return deleteJob(name, async (context) => {
-    const sweep = await sweepLog(
-      under(context.root, store.path),
-      cutoff(context.deps.clock.now(), period),
-      {
-        pruneLive: !store.rotated,
-        dryRun: context.dryRun,
-        now: context.deps.clock.now(),
-        ...(context.hooks ? { hooks: context.hooks } : {}),
-      },
-    );
-    return {
-      removed: sweep.filesDeleted + sweep.linesRemoved,
-      oldestKeptAt: iso(sweep.oldestKept),
-      kept: sweep.filesKept,
-      note: `${sweep.filesDeleted} files, ${sweep.linesRemoved} lines`,
-    };
-  });
+  return {
+    ...deleteJob(name, async (context) => {
+      const sweep = await sweepLog(
+        under(context.root, store.path),
+        cutoff(context.deps.clock.now(), period),
+        {
+          pruneLive: !store.rotated,
+          dryRun: context.dryRun,
+          now: context.deps.clock.now(),
+          ...(context.hooks ? { hooks: context.hooks } : {}),
+        },
+      );
+      return {
+        removed: sweep.filesDeleted + sweep.linesRemoved,
+        oldestKeptAt: iso(sweep.oldestKept),
+        kept: sweep.filesKept,
+        note: `${sweep.filesDeleted} files, ${sweep.linesRemoved} lines`,
+      };
+    }),
+    filesOnly: true,
+  };
 }
 
 /** A directory whose files go a period after they were written (uploads, outbox). */
