@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { accessRoutes } from './access/index.ts';
 import { adminRoutes } from './admin/index.ts';
+import { assemblyRoutes } from './assembly/index.ts';
 import { authRoutes, sessionMiddleware } from './auth/index.ts';
 import { createBackground } from './core/background.ts';
 import { systemClock, type Clock } from './core/clock.ts';
@@ -24,6 +25,7 @@ import { messages } from './messages.ts';
 import { requestRoutes } from './requests/index.ts';
 import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
+import { sepaRoutes } from './sepa/index.ts';
 import { siteRoutes } from './site/index.ts';
 import { doctorRoutes } from './services/index.ts';
 import { disclosureRoutes, statementRoutes, transparencyRoutes } from './transparency/index.ts';
@@ -151,6 +153,8 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', transparencyRoutes(deps));
   app.route('/', statementRoutes(deps));
   app.route('/', disclosureRoutes(deps));
+  app.route('/', sepaRoutes(deps));
+  app.route('/', assemblyRoutes(deps));
   // Last: the WKD is dispatched in front of the frame (keys module).
   return mountKeys(app, deps);
 }
