@@ -11,3 +11,4 @@ export {
   sweepEndedMandates,
 } from './sepa.service.ts';
 export { buildPain008, type CollectionFile, type Debit } from './pain008.ts';
+export { registerSepaCommands } from './sepa.cli.ts';

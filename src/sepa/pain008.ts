@@ -61,7 +61,8 @@ export function buildPain008(file: CollectionFile): string {
     const debits = file.debits.filter((debit) => debit.sequence === sequence);
     if (debits.length === 0) continue;
     const info = doc.createPaymentInfo();
-    info.id = `${file.messageId}-${sequence}`;
+    // The package prefixes the message id: the block's id becomes MSGID.FRST (at most 35).
+    info.id = sequence;
     info.collectionDate = localDay(file.dueOn);
     info.creditorIBAN = file.creditor.iban;
     info.creditorBIC = file.creditor.bic;

@@ -205,7 +205,7 @@ export async function announceCollection(
   );
   const run: CollectionRow = {
     id: newId(),
-    message_id: `TREFF-${dueOn.replace(/-/g, '')}-${newId().slice(0, 8).toUpperCase()}`,
+    message_id: `TREFF-${dueOn.replace(/-/g, '')}-${newId().slice(-8).toUpperCase()}`,
     due_on: dueOn,
     created_at: deps.clock.now().toISOString(),
     created_by: actor.id ?? actor.type,
@@ -222,7 +222,9 @@ export async function announceCollection(
       member_id: mandate.member_id,
       amount_cents: account.arrearsCents,
       sequence: mandate.sequence,
-      end_to_end_id: `${run.message_id.slice(6, 14)}-${mandate.member_number}`.slice(0, 35),
+      end_to_end_id: `${run.message_id.slice(6)}-${mandate.member_number}`
+        .replace(/[^A-Za-z0-9+?/\-:().,']/g, '-')
+        .slice(0, 35),
       notice: 'pending',
       noticed_at: null,
     });
