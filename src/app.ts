@@ -13,6 +13,7 @@ import type { Deps } from './core/deps.ts';
 import { fileErasureJournal, journalPathIn, type ErasureJournal } from './core/erasure-journal.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
 import { createWebFrame } from './core/http/app.tsx';
+import { dashboardRoutes } from './dashboard/index.ts';
 import type { AppEnv } from './core/http/context.ts';
 import { createLoginLimits } from './core/limits/login.ts';
 import { createLogger, type Logger } from './core/log.ts';
@@ -155,6 +156,7 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', disclosureRoutes(deps));
   app.route('/', sepaRoutes(deps));
   app.route('/', assemblyRoutes(deps));
+  app.route('/', dashboardRoutes(deps));
   // Last: the WKD is dispatched in front of the frame (keys module).
   return mountKeys(app, deps);
 }

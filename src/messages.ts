@@ -7,6 +7,7 @@ import { accountsMessages } from './accounts/accounts.messages.ts';
 import { adminMessages } from './admin/admin.messages.ts';
 import { assemblyMessages } from './assembly/assembly.messages.ts';
 import { authMessages } from './auth/auth.messages.ts';
+import { dashboardMessages } from './dashboard/dashboard.messages.ts';
 import { keysMessages } from './keys/keys.messages.ts';
 import { membersMessages } from './members/members.messages.ts';
 import { policyMessages } from './policy/policy.messages.ts';
@@ -25,6 +26,7 @@ export const CATALOGUES = {
   admin: adminMessages,
   assembly: assemblyMessages,
   auth: authMessages,
+  dashboard: dashboardMessages,
   keys: keysMessages,
   members: membersMessages,
   policy: policyMessages,
