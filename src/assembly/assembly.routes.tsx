@@ -3,7 +3,7 @@ import type { Deps } from '../core/deps.ts';
 import type { FieldIssue } from '../core/errors.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
 import { actorOf, sessionOf, type AppContext, type AppEnv } from '../core/http/context.ts';
-import { formFile, formProblems } from '../core/http/forms.ts';
+import { formFile, formProblems, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { CsrfField, Layout, Notices, type PageContext } from '../core/http/layout.tsx';
 import { formatDate, formatDateTime } from '../core/i18n/index.ts';
@@ -260,12 +260,7 @@ export function assemblyRoutes(deps: Deps): Hono<AppEnv> {
   app.get('/admin/assemblies', board, (c) => overview(c));
   app.post('/admin/assemblies', board, async (c) => {
     requireAssemblyDeclared(deps.config);
-    const form = await c.req.parseBody();
-    const values = { ...EMPTY };
-    for (const name of INVITATION_FIELDS) {
-      const value = form[name];
-      values[name] = typeof value === 'string' ? value : '';
-    }
+    const values = formText(await c.req.parseBody(), INVITATION_FIELDS);
     let id: string;
     let sendBy: string;
     try {

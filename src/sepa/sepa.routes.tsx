@@ -3,7 +3,7 @@ import type { Deps } from '../core/deps.ts';
 import type { FieldIssue } from '../core/errors.ts';
 import { pageContext, sendPage } from '../core/http/app.tsx';
 import { actorOf, sessionOf, type AppContext, type AppEnv } from '../core/http/context.ts';
-import { formProblems } from '../core/http/forms.ts';
+import { formProblems, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { CsrfField, Layout, Notices, type PageContext } from '../core/http/layout.tsx';
 import { formatDate, formatMoney } from '../core/i18n/index.ts';
@@ -236,15 +236,8 @@ export function sepaRoutes(deps: Deps): Hono<AppEnv> {
     );
   };
 
-  const formValues = async (c: AppContext): Promise<MandateValues> => {
-    const form = await c.req.parseBody();
-    const values = { ...EMPTY };
-    for (const name of MANDATE_FIELDS) {
-      const value = form[name];
-      values[name] = typeof value === 'string' ? value : '';
-    }
-    return values;
-  };
+  const formValues = async (c: AppContext): Promise<MandateValues> =>
+    formText(await c.req.parseBody(), MANDATE_FIELDS);
 
   app.get('/admin/sepa', board, (c) => overview(c));
   app.post('/admin/sepa/mandates', board, async (c) => {
@@ -264,8 +257,7 @@ export function sepaRoutes(deps: Deps): Hono<AppEnv> {
   });
   app.post('/admin/sepa/collections', board, async (c) => {
     gate();
-    const form = await c.req.parseBody();
-    const dueOn = typeof form.dueOn === 'string' ? form.dueOn : '';
+    const { dueOn } = formText(await c.req.parseBody(), ['dueOn']);
     let sent: number;
     try {
       const run = await announceCollection(deps, actorOf(sessionOf(c)), { dueOn });

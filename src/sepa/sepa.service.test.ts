@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createTestApp, memberInput, type TestApp } from '../../test/support/app.ts';
+import { addUser, createTestApp, memberInput, type TestApp } from '../../test/support/app.ts';
+import { TestClient } from '../../test/support/client.ts';
 import { TEST_DIALECTS } from '../../test/support/db.ts';
 import { directDebitYaml, validatePain008 } from '../../test/support/sepa.ts';
 import { buildAccessReport } from '../access/index.ts';
@@ -191,6 +192,28 @@ for (const dialect of TEST_DIALECTS) {
       await assert.rejects(announceCollection(t.deps, CLI_ACTOR, { dueOn: '2026-03-20' }), {
         code: 'collection_invalid',
       });
+    });
+
+    test('the treasurer enters a mandate, announces a collection and downloads the file on the web', async () => {
+      await member(t, '42');
+      const board = new TestClient(t.app);
+      await board.login('kasse', await addUser(t.deps, 'kasse', ['treasurer']));
+      assert.match(await (await board.get('/admin/sepa')).text(), /name="iban"/);
+      const bad = await board.post('/admin/sepa/mandates', mandate({ iban: 'DE00 1234' }));
+      assert.equal(bad.status, 422);
+      assert.match(await bad.text(), /not a valid IBAN/);
+      const added = await board.post('/admin/sepa/mandates', mandate());
+      assert.equal(added.status, 200);
+      assert.match(await added.text(), /M-42-2026/);
+      const announced = await board.post('/admin/sepa/collections', { dueOn: '2026-03-16' });
+      const page = await announced.text();
+      assert.equal(announced.status, 200, page);
+      const href = /href="(\/admin\/sepa\/collections\/[^"]+\/pain\.008\.xml)"/.exec(page)?.[1];
+      assert.ok(href);
+      const file = await board.get(href);
+      assert.match(file.headers.get('content-type') ?? '', /application\/xml/);
+      const verdict = await validatePain008(await file.text(), t.dir);
+      assert.ok(verdict.valid, verdict.output);
     });
   });
 }
