@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { accessRoutes } from './access/index.ts';
 import { adminRoutes } from './admin/index.ts';
+import { assemblyRoutes } from './assembly/index.ts';
 import { authRoutes, sessionMiddleware } from './auth/index.ts';
 import { createBackground } from './core/background.ts';
 import { systemClock, type Clock } from './core/clock.ts';
@@ -12,6 +13,7 @@ import type { Deps } from './core/deps.ts';
 import { fileErasureJournal, journalPathIn, type ErasureJournal } from './core/erasure-journal.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.ts';
 import { createWebFrame } from './core/http/app.tsx';
+import { dashboardRoutes } from './dashboard/index.ts';
 import type { AppEnv } from './core/http/context.ts';
 import { createLoginLimits } from './core/limits/login.ts';
 import { createLogger, type Logger } from './core/log.ts';
@@ -24,6 +26,7 @@ import { messages } from './messages.ts';
 import { requestRoutes } from './requests/index.ts';
 import { retentionRoutes } from './retention/index.ts';
 import { policyRoutes } from './policy/index.ts';
+import { sepaRoutes } from './sepa/index.ts';
 import { siteRoutes } from './site/index.ts';
 import { doctorRoutes } from './services/index.ts';
 import { disclosureRoutes, statementRoutes, transparencyRoutes } from './transparency/index.ts';
@@ -151,6 +154,9 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', transparencyRoutes(deps));
   app.route('/', statementRoutes(deps));
   app.route('/', disclosureRoutes(deps));
+  app.route('/', sepaRoutes(deps));
+  app.route('/', assemblyRoutes(deps));
+  app.route('/', dashboardRoutes(deps));
   // Last: the WKD is dispatched in front of the frame (keys module).
   return mountKeys(app, deps);
 }

@@ -62,6 +62,7 @@ import {
   startDoctorScheduler,
   startStatementScheduler,
 } from './transparency/index.ts';
+import { registerSepaCommands } from './sepa/index.ts';
 import {
   createAccount,
   deleteAccount,
@@ -685,6 +686,13 @@ function registerRetentionCommands(program: Command, io: CliIO): void {
     registerTransparencyCommands(program.command('transparency'), transparencyContext),
     transparencyContext,
   );
+
+  registerSepaCommands(program, {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
 
   registerBackupCommands(program, {
     out: (text) => {

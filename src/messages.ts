@@ -5,12 +5,15 @@ import { sharedMessages } from './core/i18n/shared.messages.ts';
 import { accessMessages } from './access/access.messages.ts';
 import { accountsMessages } from './accounts/accounts.messages.ts';
 import { adminMessages } from './admin/admin.messages.ts';
+import { assemblyMessages } from './assembly/assembly.messages.ts';
 import { authMessages } from './auth/auth.messages.ts';
+import { dashboardMessages } from './dashboard/dashboard.messages.ts';
 import { keysMessages } from './keys/keys.messages.ts';
 import { membersMessages } from './members/members.messages.ts';
 import { policyMessages } from './policy/policy.messages.ts';
 import { requestsMessages } from './requests/requests.messages.ts';
 import { retentionMessages } from './retention/retention.messages.ts';
+import { sepaMessages } from './sepa/sepa.messages.ts';
 import { servicesMessages } from './services/services.messages.ts';
 import { setupMessages } from './setup/setup.messages.ts';
 import { siteMessages } from './site/site.messages.ts';
@@ -22,12 +25,15 @@ export const CATALOGUES = {
   access: accessMessages,
   accounts: accountsMessages,
   admin: adminMessages,
+  assembly: assemblyMessages,
   auth: authMessages,
+  dashboard: dashboardMessages,
   keys: keysMessages,
   members: membersMessages,
   policy: policyMessages,
   requests: requestsMessages,
   retention: retentionMessages,
+  sepa: sepaMessages,
   services: servicesMessages,
   setup: setupMessages,
   site: siteMessages,

@@ -1,4 +1,6 @@
+import { invitationsOfMember } from '../assembly/index.ts';
 import { listLoginLinksOfMember } from '../auth/index.ts';
+import { mandatesOfMember } from '../sepa/index.ts';
 import { keysOfMember } from '../keys/index.ts';
 import { listAuditForMember, recordAudit, type Actor } from '../core/audit/index.ts';
 import type { Activity, LocalizedText } from '../core/config/schema.ts';
@@ -43,6 +45,29 @@ export interface AccessReport {
     reference: string;
     counterparty: string | null;
   }[];
+  /** SEPA mandates (with the account) and the collections under them. */
+  directDebit: {
+    mandates: {
+      reference: string;
+      iban: string;
+      bic: string | null;
+      holder: string;
+      signedOn: string;
+      sequence: string;
+      lastCollectedOn: string | null;
+      revokedOn: string | null;
+    }[];
+    debits: { dueOn: string; amount: string; sequence: string; preNotification: string }[];
+  };
+  /** The delivery record of every assembly invitation. */
+  assemblyInvitations: {
+    title: string;
+    startsAt: string;
+    channel: string;
+    address: string | null;
+    status: string;
+    at: string;
+  }[];
   loginLinks: { createdAt: string; expiresAt: string; usedAt: string | null }[];
   /** Keys in (or waiting for) the Web Key Directory; the key itself base64-encoded. */
   wkdKeys: {
@@ -76,12 +101,14 @@ export async function buildAccessReport(
   memberId: string,
 ): Promise<AccessReport> {
   const member = await getMember(deps, visibility, memberId);
-  const [account, bankRows, loginLinks, events, keys] = await Promise.all([
+  const [account, bankRows, loginLinks, events, keys, debit, invitations] = await Promise.all([
     getAccount(deps, visibility, memberId),
     listBankRowsOfMember(deps.db, memberId),
     listLoginLinksOfMember(deps.db, memberId),
     listAuditForMember(deps.db, memberId),
     keysOfMember(deps, memberId),
+    mandatesOfMember(deps, memberId),
+    invitationsOfMember(deps, memberId),
   ]);
   const { config } = deps;
   const report: AccessReport = {
@@ -122,6 +149,32 @@ export async function buildAccessReport(
       amount: centsToDecimal(row.amountCents),
       reference: row.reference,
       counterparty: row.counterparty,
+    })),
+    directDebit: {
+      mandates: debit.mandates.map((mandate) => ({
+        reference: mandate.reference,
+        iban: mandate.iban,
+        bic: mandate.bic,
+        holder: mandate.holder,
+        signedOn: mandate.signed_on,
+        sequence: mandate.sequence,
+        lastCollectedOn: mandate.last_collected_on,
+        revokedOn: mandate.revoked_on,
+      })),
+      debits: debit.debits.map((item) => ({
+        dueOn: item.due_on,
+        amount: centsToDecimal(item.amount_cents),
+        sequence: item.sequence,
+        preNotification: item.notice,
+      })),
+    },
+    assemblyInvitations: invitations.map((row) => ({
+      title: row.title,
+      startsAt: row.starts_at,
+      channel: row.channel,
+      address: row.address,
+      status: row.status,
+      at: row.at,
     })),
     loginLinks,
     wkdKeys: keys.map((key) => ({

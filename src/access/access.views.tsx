@@ -146,6 +146,65 @@ function AccessBankTransfers(props: AccessSectionProps) {
   );
 }
 
+/** SEPA mandates and the collections under them. */
+function AccessDirectDebit(props: AccessSectionProps) {
+  const { report } = props;
+  const { t, lang } = props.page;
+  const currency = report.contributions.currency;
+  return (
+    <>
+      <h2>{t('access.mandates')}</h2>
+      <ul>
+        {report.directDebit.mandates.map((mandate) => (
+          <li>
+            {t('access.mandate', {
+              reference: mandate.reference,
+              signedOn: formatDate(mandate.signedOn, lang),
+              iban: mandate.iban,
+              holder: mandate.holder,
+              sequence: mandate.sequence,
+              lastCollected: formatDate(mandate.lastCollectedOn, lang),
+              revoked: formatDate(mandate.revokedOn, lang),
+            })}
+          </li>
+        ))}
+        {report.directDebit.debits.map((debit) => (
+          <li>
+            {t('access.debit', {
+              dueOn: formatDate(debit.dueOn, lang),
+              amount: amount(debit.amount, currency, lang),
+              notice: debit.preNotification,
+            })}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** The delivery records of assembly invitations. */
+function AccessInvitations(props: AccessSectionProps) {
+  const { t } = props.page;
+  return (
+    <>
+      <h2>{t('access.invitations')}</h2>
+      <ul>
+        {props.report.assemblyInvitations.map((row) => (
+          <li>
+            {t('access.invitation', {
+              title: row.title,
+              startsAt: row.startsAt.replace('T', ' '),
+              channel: row.address ? `${row.channel} ${row.address}` : row.channel,
+              status: row.status,
+              at: row.at,
+            })}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /** The OpenPGP keys published or waiting in the web key directory. */
 function AccessWkdKeys(props: AccessSectionProps) {
   const { report } = props;
@@ -278,6 +337,14 @@ export function AccessReportView(props: {
 
       {report.bankTransfers.length > 0 && (
         <AccessBankTransfers page={page} labels={labels} report={report} />
+      )}
+
+      {report.directDebit.mandates.length > 0 && (
+        <AccessDirectDebit page={page} labels={labels} report={report} />
+      )}
+
+      {report.assemblyInvitations.length > 0 && (
+        <AccessInvitations page={page} labels={labels} report={report} />
       )}
 
       {report.wkdKeys.length > 0 && <AccessWkdKeys page={page} labels={labels} report={report} />}

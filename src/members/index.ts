@@ -29,7 +29,7 @@ export { MEMBER_CSV_COLUMNS } from './members.csv.ts';
 export { MEMBER_FIELDS, type Member, type MemberField } from './members.schema.ts';
 export { fieldLabel, type RegistryLabels } from './members.views.tsx';
 export { centsToDecimal } from './money.ts';
-export { addMonths } from './dues.ts';
+export { addMonths, computeDues, type Due, type Fee } from './dues.ts';
 export {
   anonymiseAuditOfErasedMembers,
   ERASABLE_COLUMNS,

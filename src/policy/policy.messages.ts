@@ -16,6 +16,7 @@ export const policyMessages = defineMessages({
     'retention.from.consent.withdrawn': 'ab Widerruf der Einwilligung',
     'retention.from.bookingYear.ended': 'ab Ende des Buchungsjahres',
     'retention.from.request.closed': 'ab Abschluss der Anfrage',
+    'retention.from.mandate.ended': 'ab Ende des Lastschriftmandats',
     'retention.keep': '{duration} {from}',
     'retention.immediately': 'sofort {from}',
     'retention.keepCount': 'die letzten {count}',
@@ -35,6 +36,7 @@ export const policyMessages = defineMessages({
     'recipient.admins': 'Admins des Vereins',
     'recipient.board': 'Vorstand',
     'recipient.treasurer': 'Kasse',
+    'recipient.clubBank': 'die Bank des Vereins (Lastschrifteinzug)',
     'recipient.taxAuthority': 'Finanzbehörden, soweit gesetzlich vorgeschrieben',
     'recipient.lawEnforcement': 'Strafverfolgungsbehörden, soweit gesetzlich vorgeschrieben',
     'recipient.public': 'die Öffentlichkeit',
@@ -92,6 +94,12 @@ export const policyMessages = defineMessages({
       'Ersuchen von Behörden (Eingang, Art der Behörde, genannte Rechtsgrundlage, verlangte und herausgegebene Datenarten, Benachrichtigung)',
     'data.requestRecords':
       'Einträge im Anfragenverzeichnis (Art der Anfrage, Eingang, Frist, wie die Identität geprüft wurde, Ergebnis)',
+    'data.bankAccount': 'Bankverbindung (IBAN, BIC, Kontoinhaber)',
+    'data.directDebitMandates':
+      'SEPA-Lastschriftmandat (Mandatsreferenz, Datum der Unterschrift, Erst- oder Folgelastschrift, Einzüge mit Betrag, Fälligkeit und Vorabankündigung)',
+    'data.assemblyInvitations':
+      'Zustellnachweise der Einladungen zur Mitgliederversammlung (Weg, verwendete Adresse, Status, Zeitpunkt)',
+    'data.assemblyMinutes': 'Protokolle der Mitgliederversammlungen',
 
     'policy.versions.title': 'Versionen der Datenschutzerklärung',
     'policy.versions.intro':
@@ -112,6 +120,7 @@ export const policyMessages = defineMessages({
     'retention.from.consent.withdrawn': 'from the withdrawal of consent',
     'retention.from.bookingYear.ended': 'from the end of the booking year',
     'retention.from.request.closed': 'from the closing of the request',
+    'retention.from.mandate.ended': 'from the end of the direct debit mandate',
     'retention.keep': '{duration} {from}',
     'retention.immediately': 'at once {from}',
     'retention.keepCount': 'the latest {count}',
@@ -131,6 +140,7 @@ export const policyMessages = defineMessages({
     'recipient.admins': "the club's admins",
     'recipient.board': 'the board',
     'recipient.treasurer': 'the treasurer',
+    'recipient.clubBank': "the club's bank (direct debit collection)",
     'recipient.taxAuthority': 'tax authorities, where the law requires it',
     'recipient.lawEnforcement': 'law enforcement, where the law requires it',
     'recipient.public': 'the public',
@@ -188,6 +198,12 @@ export const policyMessages = defineMessages({
       'requests from authorities (date received, kind of authority, legal basis cited, kinds of data asked for and handed over, notification)',
     'data.requestRecords':
       'entries of the request ledger (kind of request, receipt, deadline, how the identity was verified, outcome)',
+    'data.bankAccount': 'bank account (IBAN, BIC, account holder)',
+    'data.directDebitMandates':
+      'SEPA direct debit mandate (mandate reference, date signed, first or recurring collection, collections with amount, due date and pre-notification)',
+    'data.assemblyInvitations':
+      'proof of delivery of the invitations to the general assembly (channel, address used, status, time)',
+    'data.assemblyMinutes': 'minutes of the general assemblies',
 
     'policy.versions.title': 'Versions of the privacy policy',
     'policy.versions.intro':

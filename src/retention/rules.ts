@@ -1,5 +1,6 @@
 import { join, sep } from 'node:path';
 import { reconcileAccounts } from '../accounts/index.ts';
+import { sweepAssemblies } from '../assembly/index.ts';
 import type { Actor } from '../core/audit/index.ts';
 import type { Activity, RetentionRule, Store } from '../core/config/schema.ts';
 import type { DataCategory } from '../core/config/vocabulary.ts';
@@ -23,6 +24,7 @@ import {
 import { removeStaleKeys, staleKeysRemoved } from '../keys/index.ts';
 import { purgeDisclosures } from '../transparency/index.ts';
 import { sweepClosedRequests } from '../requests/index.ts';
+import { sweepEndedMandates } from '../sepa/index.ts';
 import { sweepDirectory } from './directory.ts';
 import { sweepLog, type PruneHooks } from './filelog.ts';
 import { journaldKeepsWithin, oldestJournalEntry, readJournaldConfig } from './journald.ts';
@@ -284,6 +286,42 @@ function compileRequests({ activity, rule, name, period }: RuleSite): JobBody | 
   return `no retention job knows ${data.join(', ')} in the table requests`;
 }
 
+/** SEPA mandates (with their debits) go the declared period after the mandate ended. */
+function compileMandates({ rule, name }: RuleSite): JobBody | string {
+  if (rule.from !== 'mandate.ended') return 'mandates are kept counting from mandate.ended';
+  if (rule.roundUp === 'endOfYear') return 'mandates are kept without year-end rounding';
+  const keep = rule.keep ?? '';
+  return deleteJob(name, async (context) => {
+    const result = await sweepEndedMandates(context.deps, context.actor, keep, context.dryRun);
+    return { removed: result.removed, oldestKeptAt: result.oldestKept };
+  });
+}
+
+/**
+ * Assemblies: the delivery records (with the address used) go the declared period after the
+ * assembly was created; the assembly with its minutes after theirs.
+ */
+function compileAssemblies({ activity, rule, name }: RuleSite): JobBody | string {
+  if (rule.from !== 'created') return 'assemblies are kept counting from created';
+  const data = rule.data ?? activity.data;
+  const what = data.every((item) => item === 'assemblyMinutes')
+    ? 'minutes'
+    : data.every((item) => item === 'assemblyInvitations' || item === 'email')
+      ? 'deliveries'
+      : null;
+  if (!what) return 'a stage of the assemblies mixes the delivery records and the minutes';
+  const keep = rule.keep ?? '';
+  return deleteJob(name, async (context) => {
+    const result = await sweepAssemblies(context.deps, context.actor, {
+      what,
+      keep,
+      roundUp: rule.roundUp === 'endOfYear',
+      dryRun: context.dryRun,
+    });
+    return { removed: result.removed, oldestKeptAt: result.oldestKept };
+  });
+}
+
 function compileDatabase(
   site: RuleSite,
   store: Extract<Store, { kind: 'database' }>,
@@ -301,6 +339,10 @@ function compileDatabase(
       return compileDisclosures(site);
     case 'requests':
       return compileRequests(site);
+    case 'sepa_mandates':
+      return compileMandates(site);
+    case 'assemblies':
+      return compileAssemblies(site);
     default:
       return `treff has no retention job for the table ${store.table}`;
   }

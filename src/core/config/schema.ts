@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bicProblem, creditorIdProblem, ibanProblem, normaliseIban } from '../bank.ts';
 import { addDuration, parseDuration, type Duration } from '../duration.ts';
 import {
   DATA_CATEGORIES,
@@ -196,6 +197,45 @@ const Mail = z.strictObject({
     ),
 });
 
+/** A bank identifier checked by src/core/bank.ts: the check names what is wrong. */
+const bankId = (problem: (value: string) => string | null) =>
+  text().superRefine((value, context) => {
+    const message = problem(value);
+    if (message) context.addIssue({ code: 'custom', message: `${value} ${message}` });
+  });
+
+const DirectDebit = z.strictObject({
+  creditorId: bankId(creditorIdProblem)
+    .transform((value) => value.replace(/\s+/g, '').toUpperCase())
+    .describe("The club's SEPA creditor identifier (Gläubiger-Identifikationsnummer)."),
+  creditorName: text()
+    .max(70)
+    .optional()
+    .describe('Defaults to the club name (at most 70 characters in pain.008).'),
+  iban: bankId(ibanProblem)
+    .transform(normaliseIban)
+    .describe('The club account the collections are credited to.'),
+  bic: bankId(bicProblem).transform((value) => value.trim().toUpperCase()),
+  preNotificationDays: wholeNumber()
+    .min(1)
+    .max(60)
+    .default(14)
+    .describe(
+      'Days between the pre-notification mail and the collection date (SEPA rulebook: 14 unless agreed otherwise with the member).',
+    ),
+});
+
+const Assembly = z.strictObject({
+  noticePeriod: DurationText.describe(
+    'The notice period for invitations to the general assembly set by the statutes (§ 58 Nr. 4 BGB), e.g. P14D.',
+  ),
+  minutesMaxBytes: wholeNumber()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(10 * 1024 * 1024)
+    .describe('The largest minutes file the board may attach.'),
+});
+
 const Members = z
   .strictObject({
     numberLabel: LocalizedText.default({ de: 'Mitgliedsnummer', en: 'Member number' }),
@@ -204,6 +244,10 @@ const Members = z
       .regex(/^[A-Z]{3}$/, { error: 'expected a currency code such as EUR' })
       .default('EUR'),
     defaultFee: z.strictObject({ amount: Amount, interval: FeeIntervalName }).optional(),
+    directDebit: DirectDebit.optional().describe(
+      'SEPA direct debit (src/sepa). Only with an activity that declares bankAccount and directDebitMandates in the table sepa_mandates.',
+    ),
+    assembly: Assembly.optional().describe('General assemblies (src/assembly).'),
   })
   .default({
     numberLabel: { de: 'Mitgliedsnummer', en: 'Member number' },
@@ -560,6 +604,7 @@ export const TreffConfig = z
     checkWebAgainstPromises(config, context);
     checkBackupAgainstActivities(config, context);
     checkTransparency(config, context);
+    checkDirectDebit(config, context);
     // Store only what is declared: the registry may hold only declared fields, so the
     // declaration must list every field the registry has (design.md §1.2).
     const registryIndex = config.activities.findIndex(
@@ -629,6 +674,43 @@ function checkTransparency(config: TreffConfigParsed, context: z.RefinementCtx):
         });
     });
   });
+}
+
+/**
+ * Direct debit stores IBANs and mandates: only when an activity declares them in the table
+ * `sepa_mandates` (with its purpose and retention); declaring them without `directDebit`
+ * would promise a processing treff does not do.
+ */
+function checkDirectDebit(config: TreffConfigParsed, context: z.RefinementCtx): void {
+  const index = config.activities.findIndex(
+    (activity) => activity.store.kind === 'database' && activity.store.table === 'sepa_mandates',
+  );
+  const activity = config.activities[index];
+  if (config.members.directDebit && !activity) {
+    context.addIssue({
+      code: 'custom',
+      path: ['members', 'directDebit'],
+      message:
+        'no activity declares the mandates (store: { kind: database, table: sepa_mandates })',
+    });
+    return;
+  }
+  if (!activity) return;
+  const missing = (['bankAccount', 'directDebitMandates'] as const).filter(
+    (category) => !activity.data.includes(category),
+  );
+  if (missing.length > 0)
+    context.addIssue({
+      code: 'custom',
+      path: ['activities', index, 'data'],
+      message: `the mandates table stores ${missing.join(', ')}, which this activity does not declare`,
+    });
+  if (!config.members.directDebit)
+    context.addIssue({
+      code: 'custom',
+      path: ['activities', index, 'store'],
+      message: 'declares mandates, but members.directDebit (creditor id and account) is missing',
+    });
 }
 
 function isTimeZone(value: string): boolean {

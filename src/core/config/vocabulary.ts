@@ -68,6 +68,12 @@ export const DATA_CATEGORIES = [
   'disclosureRequests',
   // the request ledger
   'requestRecords',
+  // SEPA direct debit (src/sepa): IBAN, BIC and account holder; the mandate and its collections
+  'bankAccount',
+  'directDebitMandates',
+  // general assemblies (src/assembly): who was invited how and when; the minutes file
+  'assemblyInvitations',
+  'assemblyMinutes',
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
@@ -109,6 +115,8 @@ export const RECIPIENTS = [
   'conferenceParticipants',
   'roomParticipants',
   'mailRecipients',
+  // the club's bank, which receives the direct debit file (src/sepa)
+  'clubBank',
 ] as const;
 export type Recipient = (typeof RECIPIENTS)[number];
 
@@ -127,6 +135,7 @@ export const RETENTION_EVENTS = [
   'consent.withdrawn',
   'bookingYear.ended',
   'request.closed',
+  'mandate.ended',
 ] as const;
 export type RetentionEvent = (typeof RETENTION_EVENTS)[number];
 

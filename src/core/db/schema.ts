@@ -294,6 +294,77 @@ export interface RequestRemindersTable {
   sent_at: string;
 }
 
+/** A SEPA direct debit mandate (migration 0016). */
+export interface SepaMandatesTable {
+  id: string;
+  member_id: string;
+  reference: string;
+  /** Electronic format, no spaces. */
+  iban: string;
+  bic: string | null;
+  holder: string;
+  signed_on: string;
+  /** FRST until the first collection file, then RCUR. */
+  sequence: 'FRST' | 'RCUR';
+  last_collected_on: string | null;
+  revoked_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One collection run (migration 0016). */
+export interface SepaCollectionsTable {
+  id: string;
+  message_id: string;
+  due_on: string;
+  created_at: string;
+  created_by: string;
+  exported_at: string | null;
+}
+
+/** One debit of a collection run and its pre-notification (migration 0016). */
+export interface SepaCollectionItemsTable {
+  collection_id: string;
+  mandate_id: string;
+  member_id: string;
+  amount_cents: number;
+  sequence: 'FRST' | 'RCUR';
+  end_to_end_id: string;
+  notice: 'pending' | 'sent' | 'queued' | 'failed' | 'noAddress';
+  noticed_at: string | null;
+}
+
+/** An invitation to a general assembly (migration 0017). */
+export interface AssembliesTable {
+  id: string;
+  title: string;
+  starts_at: string;
+  mode: 'presence' | 'hybrid' | 'virtual';
+  place: string | null;
+  online_access: string | null;
+  virtual_resolution: string | null;
+  agenda: string;
+  /** The last day (`YYYY-MM-DD`) on which the invitation may go out under the notice period. */
+  send_by: string;
+  minutes_name: string | null;
+  minutes_size: number | null;
+  minutes_at: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** The proof that one member was invited (migration 0017). */
+export interface AssemblyDeliveriesTable {
+  assembly_id: string;
+  member_id: string;
+  channel: 'mail' | 'letter';
+  address: string | null;
+  status: 'sent' | 'queued' | 'failed' | 'letter';
+  at: string;
+  /** The mail error's code and reply code, never the address. */
+  error: string | null;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -316,4 +387,9 @@ export interface DB {
   requests: RequestsTable;
   request_confirmations: RequestConfirmationsTable;
   request_reminders: RequestRemindersTable;
+  sepa_mandates: SepaMandatesTable;
+  sepa_collections: SepaCollectionsTable;
+  sepa_collection_items: SepaCollectionItemsTable;
+  assemblies: AssembliesTable;
+  assembly_deliveries: AssemblyDeliveriesTable;
 }

@@ -98,6 +98,11 @@ function RoleLinks(props: { page: PageContext }) {
           <a href="/admin/contributions">{t('nav.contributions')}</a>
         </li>
       )}
+      {hasRole(session, 'board', 'treasurer') && (
+        <li>
+          <a href="/admin/dashboard">{t('nav.dashboard')}</a>
+        </li>
+      )}
       {hasRole(session, 'board') && (
         <li>
           <a href="/admin/disclosures">{t('nav.disclosures')}</a>

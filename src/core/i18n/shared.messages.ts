@@ -53,6 +53,7 @@ export const sharedMessages = defineMessages({
     'nav.keys': 'Schlüssel',
     'nav.doctor': 'Doktor',
     'nav.disclosures': 'Auskunftsersuchen',
+    'nav.dashboard': 'Zahlen',
   },
   en: {
     'nav.members': 'Members',
@@ -99,5 +100,6 @@ export const sharedMessages = defineMessages({
     'nav.keys': 'Keys',
     'nav.doctor': 'Doctor',
     'nav.disclosures': 'Disclosure requests',
+    'nav.dashboard': 'Figures',
   },
 });

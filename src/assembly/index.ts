@@ -1,0 +1,11 @@
+/** General assembly invitations with a delivery record per member, and the minutes. */
+export { assemblyRoutes } from './assembly.routes.tsx';
+export {
+  attachMinutes,
+  createInvitation,
+  invitationReport,
+  invitationsOfMember,
+  sendInvitation,
+  sendByDate,
+  sweepAssemblies,
+} from './assembly.service.ts';
