@@ -70,6 +70,7 @@ import {
   getMemberByNumber,
   importMembers,
   MEMBER_CSV_COLUMNS,
+  registerStatementImport,
 } from './members/index.ts';
 
 /** Where the CLI writes: injectable so tests can run commands in-process. */
@@ -385,6 +386,12 @@ function registerMemberCommands(program: Command, io: CliIO): void {
         );
       });
     });
+  registerStatementImport(members, {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
   members
     .command('export')
     .description('write the registry as CSV (never restricted former members)')

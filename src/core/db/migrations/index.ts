@@ -8,6 +8,8 @@ import * as m0008 from './0008_mail_counts.ts';
 import * as m0011 from './0011_transparency.ts';
 import * as m0012 from './0012_disclosures.ts';
 import * as m0013 from './0013_requests.ts';
+import * as m0014 from './0014_reminders.ts';
+import * as m0015 from './0015_bank_row_currency.ts';
 
 /**
  * Every migration, in order. An explicit list (not a folder scan) so that the same set runs under
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0011_transparency': m0011,
   '0012_disclosures': m0012,
   '0013_requests': m0013,
+  '0014_reminders': m0014,
+  '0015_bank_row_currency': m0015,
 };
