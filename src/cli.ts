@@ -22,6 +22,7 @@ import { createLogger, logLevel } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
+import { registerReminderCommands } from './dunning/index.ts';
 import { registerKeyCommands, startMailIntake } from './keys/index.ts';
 import {
   registerRequestCommands,
@@ -680,6 +681,12 @@ function registerRetentionCommands(program: Command, io: CliIO): void {
     withRuntime: (flag, run) => withRuntime(io, flag, run),
   });
   registerRequestCommands(program.command('requests'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
+  registerReminderCommands(program.command('reminders'), {
     out: (text) => {
       io.out(text);
     },

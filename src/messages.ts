@@ -6,6 +6,7 @@ import { accessMessages } from './access/access.messages.ts';
 import { accountsMessages } from './accounts/accounts.messages.ts';
 import { adminMessages } from './admin/admin.messages.ts';
 import { authMessages } from './auth/auth.messages.ts';
+import { dunningMessages } from './dunning/dunning.messages.ts';
 import { keysMessages } from './keys/keys.messages.ts';
 import { membersMessages } from './members/members.messages.ts';
 import { policyMessages } from './policy/policy.messages.ts';
@@ -22,6 +23,7 @@ export const CATALOGUES = {
   accounts: accountsMessages,
   admin: adminMessages,
   auth: authMessages,
+  dunning: dunningMessages,
   keys: keysMessages,
   members: membersMessages,
   policy: policyMessages,

@@ -21,6 +21,8 @@ export const accessMessages = defineMessages({
       'Die Verarbeitung dieser Daten ist eingeschränkt; sie werden nur für gesetzliche Aufbewahrungspflichten gespeichert.',
     'access.balance': 'Fällig: {due}, gezahlt: {paid}, Saldo: {balance}.',
     'access.bankTransfers': 'Überweisungen aus Kontoauszügen',
+    'access.paymentReminders':
+      'Zahlungserinnerungen (Datum, Stufe, Betrag, ältester offener Beitrag)',
     'access.loginLinks': 'Anmeldelinks',
     'access.linkUsed': 'benutzt {when}',
     'access.events': 'Protokoll der Änderungen',
@@ -57,6 +59,7 @@ export const accessMessages = defineMessages({
       'Processing of this data is restricted; it is kept only for statutory retention duties.',
     'access.balance': 'Due: {due}, paid: {paid}, balance: {balance}.',
     'access.bankTransfers': 'Transfers from bank statements',
+    'access.paymentReminders': 'Payment reminders (date, stage, amount, oldest unpaid fee)',
     'access.loginLinks': 'Login links',
     'access.linkUsed': 'used {when}',
     'access.events': 'Log of changes',

@@ -1,5 +1,6 @@
 import { listLoginLinksOfMember } from '../auth/index.ts';
 import { keysOfMember } from '../keys/index.ts';
+import { listSendsOfMember } from '../dunning/index.ts';
 import { listAuditForMember, recordAudit, type Actor } from '../core/audit/index.ts';
 import type { Activity, LocalizedText } from '../core/config/schema.ts';
 import type { Deps } from '../core/deps.ts';
@@ -43,6 +44,15 @@ export interface AccessReport {
     reference: string;
     counterparty: string | null;
   }[];
+  /** Payment reminders: which stage for which claim, when, whether encrypted. */
+  paymentReminders: {
+    stage: string;
+    amount: string;
+    claimDueOn: string;
+    status: string;
+    sentAt: string | null;
+    encrypted: boolean;
+  }[];
   loginLinks: { createdAt: string; expiresAt: string; usedAt: string | null }[];
   /** Keys in (or waiting for) the Web Key Directory; the key itself base64-encoded. */
   wkdKeys: {
@@ -76,12 +86,13 @@ export async function buildAccessReport(
   memberId: string,
 ): Promise<AccessReport> {
   const member = await getMember(deps, visibility, memberId);
-  const [account, bankRows, loginLinks, events, keys] = await Promise.all([
+  const [account, bankRows, loginLinks, events, keys, reminders] = await Promise.all([
     getAccount(deps, visibility, memberId),
     listBankRowsOfMember(deps.db, memberId),
     listLoginLinksOfMember(deps.db, memberId),
     listAuditForMember(deps.db, memberId),
     keysOfMember(deps, memberId),
+    listSendsOfMember(deps.db, memberId),
   ]);
   const { config } = deps;
   const report: AccessReport = {
@@ -122,6 +133,14 @@ export async function buildAccessReport(
       amount: centsToDecimal(row.amountCents),
       reference: row.reference,
       counterparty: row.counterparty,
+    })),
+    paymentReminders: reminders.map((send) => ({
+      stage: send.stage,
+      amount: centsToDecimal(send.amount_cents),
+      claimDueOn: send.claim_due_on,
+      status: send.status,
+      sentAt: send.sent_at,
+      encrypted: send.encrypted === 1,
     })),
     loginLinks,
     wkdKeys: keys.map((key) => ({

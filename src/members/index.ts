@@ -30,7 +30,8 @@ export { registerStatementImport, type StatementCliContext } from './statements.
 export { MEMBER_FIELDS, type Member, type MemberField } from './members.schema.ts';
 export { fieldLabel, type RegistryLabels } from './members.views.tsx';
 export { centsToDecimal } from './money.ts';
-export { addMonths } from './dues.ts';
+export { addMonths, type Due } from './dues.ts';
+export { listArrears, unpaidDues, type Arrear } from './arrears.ts';
 export {
   anonymiseAuditOfErasedMembers,
   ERASABLE_COLUMNS,

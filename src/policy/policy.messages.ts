@@ -92,6 +92,8 @@ export const policyMessages = defineMessages({
       'Ersuchen von Behörden (Eingang, Art der Behörde, genannte Rechtsgrundlage, verlangte und herausgegebene Datenarten, Benachrichtigung)',
     'data.requestRecords':
       'Einträge im Anfragenverzeichnis (Art der Anfrage, Eingang, Frist, wie die Identität geprüft wurde, Ergebnis)',
+    'data.reminderRecords':
+      'versandte Zahlungserinnerungen (Mahnstufe, offener Betrag, ältester offener Beitrag, wann versandt, ob verschlüsselt)',
 
     'policy.versions.title': 'Versionen der Datenschutzerklärung',
     'policy.versions.intro':
@@ -188,6 +190,8 @@ export const policyMessages = defineMessages({
       'requests from authorities (date received, kind of authority, legal basis cited, kinds of data asked for and handed over, notification)',
     'data.requestRecords':
       'entries of the request ledger (kind of request, receipt, deadline, how the identity was verified, outcome)',
+    'data.reminderRecords':
+      'payment reminders sent (stage, amount owed, oldest unpaid due, when sent, whether encrypted)',
 
     'policy.versions.title': 'Versions of the privacy policy',
     'policy.versions.intro':

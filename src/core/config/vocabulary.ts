@@ -68,6 +68,8 @@ export const DATA_CATEGORIES = [
   'disclosureRequests',
   // the request ledger
   'requestRecords',
+  // payment reminders
+  'reminderRecords',
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
