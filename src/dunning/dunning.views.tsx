@@ -51,7 +51,7 @@ function PlannedRow(props: { page: PageContext; currency: string; item: PlannedR
         <summary>
           {t('dunning.mailPreview')}: {item.mail.subject}
         </summary>
-        <pre>{item.mail.text}</pre>
+        <pre class="mail-text">{item.mail.text}</pre>
       </details>
     </article>
   );
