@@ -56,6 +56,8 @@ const parser = new XMLParser({
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   htmlEntities: true,
   isArray: (name) => ARRAYS.has(name),
+  // No path strings for the callbacks (only the tag name is used): a quarter less parse time.
+  jPath: false,
 });
 
 type Node = Record<string, unknown>;
