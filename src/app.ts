@@ -22,6 +22,7 @@ import { argon2Hasher, type AccountHasher, type PasswordHasher } from './core/pa
 import { accountRoutes, yescryptHasher } from './accounts/index.ts';
 import { mountKeys } from './keys/index.ts';
 import { memberRoutes } from './members/index.ts';
+import { dunningRoutes } from './dunning/index.ts';
 import { messages } from './messages.ts';
 import { requestRoutes } from './requests/index.ts';
 import { retentionRoutes } from './retention/index.ts';
@@ -144,6 +145,7 @@ export function createApp(deps: Deps, options: { demo?: boolean } = {}): Hono<Ap
   app.route('/', siteRoutes(deps.config));
   app.route('/', authRoutes(deps));
   app.route('/', memberRoutes(deps));
+  app.route('/', dunningRoutes(deps));
   app.route('/', accessRoutes(deps));
   app.route('/', adminRoutes(deps, { revealOutboxLinks: options.demo === true }));
   app.route('/', policyRoutes(deps));

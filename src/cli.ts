@@ -31,6 +31,7 @@ import {
   wkdNodeListenerOf,
   type WkdNodeListener,
 } from './keys/index.ts';
+import { registerReminderCommands } from './dunning/index.ts';
 import {
   registerRequestCommands,
   requestsMailRoute,
@@ -80,6 +81,7 @@ import {
   getMemberByNumber,
   importMembers,
   MEMBER_CSV_COLUMNS,
+  registerStatementImport,
 } from './members/index.ts';
 
 /** Where the CLI writes: injectable so tests can run commands in-process. */
@@ -415,6 +417,12 @@ function registerMemberCommands(program: Command, io: CliIO): void {
         );
       });
     });
+  registerStatementImport(members, {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
   members
     .command('export')
     .description('write the registry as CSV (never restricted former members)')
@@ -711,6 +719,12 @@ function registerRetentionCommands(program: Command, io: CliIO): void {
     withRuntime: (flag, run) => withRuntime(io, flag, run),
   });
   registerRequestCommands(program.command('requests'), {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
+  registerReminderCommands(program.command('reminders'), {
     out: (text) => {
       io.out(text);
     },

@@ -8,6 +8,7 @@ import { adminMessages } from './admin/admin.messages.ts';
 import { assemblyMessages } from './assembly/assembly.messages.ts';
 import { authMessages } from './auth/auth.messages.ts';
 import { dashboardMessages } from './dashboard/dashboard.messages.ts';
+import { dunningMessages } from './dunning/dunning.messages.ts';
 import { keysMessages } from './keys/keys.messages.ts';
 import { membersMessages } from './members/members.messages.ts';
 import { policyMessages } from './policy/policy.messages.ts';
@@ -28,6 +29,7 @@ export const CATALOGUES = {
   assembly: assemblyMessages,
   auth: authMessages,
   dashboard: dashboardMessages,
+  dunning: dunningMessages,
   keys: keysMessages,
   members: membersMessages,
   policy: policyMessages,

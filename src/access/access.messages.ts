@@ -27,6 +27,8 @@ export const accessMessages = defineMessages({
     'access.debit': 'Einzug am {dueOn}: {amount}, Vorabankündigung: {notice}',
     'access.invitations': 'Einladungen zur Mitgliederversammlung',
     'access.invitation': '{title} ({startsAt}): {channel}, {status}, {at}',
+    'access.paymentReminders':
+      'Zahlungserinnerungen (Datum, Stufe, Betrag, ältester offener Beitrag)',
     'access.loginLinks': 'Anmeldelinks',
     'access.linkUsed': 'benutzt {when}',
     'access.events': 'Protokoll der Änderungen',
@@ -69,6 +71,7 @@ export const accessMessages = defineMessages({
     'access.debit': 'Collection on {dueOn}: {amount}, pre-notification: {notice}',
     'access.invitations': 'Invitations to the general assembly',
     'access.invitation': '{title} ({startsAt}): {channel}, {status}, {at}',
+    'access.paymentReminders': 'Payment reminders (date, stage, amount, oldest unpaid fee)',
     'access.loginLinks': 'Login links',
     'access.linkUsed': 'used {when}',
     'access.events': 'Log of changes',

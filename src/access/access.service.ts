@@ -2,6 +2,7 @@ import { invitationsOfMember } from '../assembly/index.ts';
 import { listLoginLinksOfMember } from '../auth/index.ts';
 import { mandatesOfMember } from '../sepa/index.ts';
 import { keysOfMember } from '../keys/index.ts';
+import { listSendsOfMember } from '../dunning/index.ts';
 import { listAuditForMember, recordAudit, type Actor } from '../core/audit/index.ts';
 import type { Activity, LocalizedText } from '../core/config/schema.ts';
 import type { Deps } from '../core/deps.ts';
@@ -68,6 +69,15 @@ export interface AccessReport {
     status: string;
     at: string;
   }[];
+  /** Payment reminders: which stage for which claim, when, whether encrypted. */
+  paymentReminders: {
+    stage: string;
+    amount: string;
+    claimDueOn: string;
+    status: string;
+    sentAt: string | null;
+    encrypted: boolean;
+  }[];
   loginLinks: { createdAt: string; expiresAt: string; usedAt: string | null }[];
   /** Keys in (or waiting for) the Web Key Directory; the key itself base64-encoded. */
   wkdKeys: {
@@ -101,15 +111,17 @@ export async function buildAccessReport(
   memberId: string,
 ): Promise<AccessReport> {
   const member = await getMember(deps, visibility, memberId);
-  const [account, bankRows, loginLinks, events, keys, debit, invitations] = await Promise.all([
-    getAccount(deps, visibility, memberId),
-    listBankRowsOfMember(deps.db, memberId),
-    listLoginLinksOfMember(deps.db, memberId),
-    listAuditForMember(deps.db, memberId),
-    keysOfMember(deps, memberId),
-    mandatesOfMember(deps, memberId),
-    invitationsOfMember(deps, memberId),
-  ]);
+  const [account, bankRows, loginLinks, events, keys, debit, invitations, reminders] =
+    await Promise.all([
+      getAccount(deps, visibility, memberId),
+      listBankRowsOfMember(deps.db, memberId),
+      listLoginLinksOfMember(deps.db, memberId),
+      listAuditForMember(deps.db, memberId),
+      keysOfMember(deps, memberId),
+      mandatesOfMember(deps, memberId),
+      invitationsOfMember(deps, memberId),
+      listSendsOfMember(deps.db, memberId),
+    ]);
   const { config } = deps;
   const report: AccessReport = {
     generatedAt: deps.clock.now().toISOString(),
@@ -175,6 +187,14 @@ export async function buildAccessReport(
       address: row.address,
       status: row.status,
       at: row.at,
+    })),
+    paymentReminders: reminders.map((send) => ({
+      stage: send.stage,
+      amount: centsToDecimal(send.amount_cents),
+      claimDueOn: send.claim_due_on,
+      status: send.status,
+      sentAt: send.sent_at,
+      encrypted: send.encrypted === 1,
     })),
     loginLinks,
     wkdKeys: keys.map((key) => ({

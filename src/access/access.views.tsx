@@ -205,6 +205,31 @@ function AccessInvitations(props: AccessSectionProps) {
   );
 }
 
+/** The payment reminders sent to the member. */
+function AccessReminders(props: AccessSectionProps) {
+  const { report } = props;
+  const { t, lang } = props.page;
+  const currency = report.contributions.currency;
+  return (
+    <>
+      <h2>{t('access.paymentReminders')}</h2>
+      <table>
+        <tbody>
+          {report.paymentReminders.map((row) => (
+            <tr>
+              <td>{row.sentAt ? formatDate(row.sentAt, lang) : row.status}</td>
+              <td>{row.stage}</td>
+              <td>{amount(row.amount, currency, lang)}</td>
+              <td>{formatDate(row.claimDueOn, lang)}</td>
+              <td>{row.encrypted ? 'OpenPGP' : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 /** The OpenPGP keys published or waiting in the web key directory. */
 function AccessWkdKeys(props: AccessSectionProps) {
   const { report } = props;
@@ -345,6 +370,9 @@ export function AccessReportView(props: {
 
       {report.assemblyInvitations.length > 0 && (
         <AccessInvitations page={page} labels={labels} report={report} />
+      )}
+      {report.paymentReminders.length > 0 && (
+        <AccessReminders page={page} labels={labels} report={report} />
       )}
 
       {report.wkdKeys.length > 0 && <AccessWkdKeys page={page} labels={labels} report={report} />}

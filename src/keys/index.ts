@@ -53,4 +53,5 @@ export {
   type WkdKey,
 } from './keys.service.ts';
 export { asciiLower, wkdHash, wkdHashOfAddress, zbase32 } from './zbase32.ts';
+export { encryptText, readBinaryKey } from './pgp.ts';
 export { registerKeyCommands, type KeysCliContext } from './keys.cli.ts';

@@ -41,6 +41,12 @@ export interface StatementRow {
   memberNumber: string | null;
   /** Identifies the row across imports, so a file imported twice books nothing twice. */
   fingerprint: string;
+  /** Where the row stands in its file when a line number says little (CAMT: statement and entry). */
+  source?: string;
+  /** Why the row must go to the review queue whatever its reference says (CAMT). */
+  review?: 'reversal' | 'currency';
+  /** The row's currency when the file names one (CAMT); CSV rows are in the ledger's currency. */
+  currency?: string;
 }
 
 /** Decodes an uploaded file: UTF-8 when it is valid UTF-8, else Windows-1252 (older bank exports). */
@@ -323,7 +329,11 @@ export function parseStatement(
 /** How a statement row was matched to a member, or why not. */
 export type MatchResult =
   | { status: 'matched'; memberId: string; memberNumber: string; by: 'column' | 'reference' }
-  | { status: 'unmatched'; reason: 'none' | 'unknown' | 'ambiguous'; candidates: string[] };
+  | {
+      status: 'unmatched';
+      reason: 'none' | 'unknown' | 'ambiguous' | 'reversal' | 'currency';
+      candidates: string[];
+    };
 
 const NUMBER_AFTER_KEYWORD =
   /(?:chaos[\s-]*nr|mitglied\w*|member(?:\s*(?:no|number))?|nr|no|nummer)\.?\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9._/-]*)/gi;

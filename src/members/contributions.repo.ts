@@ -174,6 +174,8 @@ export interface BankRow {
   reference: string;
   counterparty: string | null;
   status: BankImportRowsTable['status'];
+  /** Null: the ledger's currency (CSV rows). */
+  currency: string | null;
 }
 
 function toBankRow(row: BankImportRowsTable): BankRow {
@@ -186,6 +188,7 @@ function toBankRow(row: BankImportRowsTable): BankRow {
     reference: row.reference,
     counterparty: row.counterparty,
     status: row.status,
+    currency: row.currency,
   };
 }
 
@@ -219,9 +222,13 @@ export async function insertBankImport(
 export async function insertBankRows(
   db: Db,
   rows: readonly (BankRow & { fingerprint: string })[],
+  onChunk?: (done: number) => void,
 ): Promise<void> {
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (start > 0) {
+      onChunk?.(start);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await db
       .insertInto('bank_import_rows')
       .values(
@@ -236,10 +243,12 @@ export async function insertBankRows(
           fingerprint: row.fingerprint,
           status: row.status,
           resolved_at: null,
+          currency: row.currency,
         })),
       )
       .execute();
   }
+  onChunk?.(rows.length);
 }
 
 /** Which of these fingerprints were imported before. */

@@ -280,12 +280,27 @@ export async function previewBankImport(
   return matchStatement(deps.db, readStatement(text, mapping));
 }
 
+/** Matches rows read from any statement format (CSV, CAMT.053), writing nothing. */
+export function previewStatementRows(
+  deps: Pick<Deps, 'db'>,
+  rows: readonly StatementRow[],
+): Promise<PreviewRow[]> {
+  return matchStatement(deps.db, rows);
+}
+
+/** The refusal of a statement with unreadable rows or entries: nothing is booked. */
+export function statementInvalid(issues: readonly { path: string; message: string }[]) {
+  return new ValidationError(
+    'statement_invalid',
+    `The statement has ${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing was booked.`,
+    issues,
+  );
+}
+
 function readStatement(text: string, mapping: BankMapping): StatementRow[] {
   const { rows, issues } = parseStatement(text, mapping);
   if (issues.length > 0) {
-    throw new ValidationError(
-      'statement_invalid',
-      `The statement has ${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing was booked.`,
+    throw statementInvalid(
       issues.map((issue) => ({
         path: `line ${issue.line}${issue.path ? `: ${issue.path}` : ''}`,
         message: issue.message,
@@ -311,7 +326,11 @@ async function matchStatement(
   for (const row of rows) {
     // Matching 20,000 references takes a while: other requests get their turn in between.
     if (matched.length % 1000 === 999) await nextTurn();
-    matched.push({ ...row, match: matchRow(row, numbers), duplicate: seen.has(row.fingerprint) });
+    // A reversal or a transfer in another currency waits for a person whatever it says.
+    const match: MatchResult = row.review
+      ? { status: 'unmatched', reason: row.review, candidates: [] }
+      : matchRow(row, numbers);
+    matched.push({ ...row, match, duplicate: seen.has(row.fingerprint) });
   }
   return matched;
 }
@@ -329,6 +348,9 @@ export interface BankImportResult {
   duplicates: number;
 }
 
+/** Told how far a long import has come (rows written of all rows). */
+export type ImportProgress = (done: number, total: number) => void;
+
 /**
  * Books a bank statement: matched rows become payment bookings, unmatched rows wait in the list
  * for manual assignment, rows imported before are skipped. All in one transaction.
@@ -340,12 +362,27 @@ export async function commitBankImport(
   fileName: string,
   text: string,
   mapping: BankMapping,
+  onProgress?: ImportProgress,
 ): Promise<BankImportResult> {
-  const at = deps.clock.now();
-  const importId = newId();
   // Parsing is the slow part and needs no database: it happens before the transaction, which
   // then holds the (SQLite: only) connection just for matching and a few multi-row inserts.
   const statement = readStatement(text, mapping);
+  return commitStatementRows(deps, actor, fileName, statement, onProgress);
+}
+
+/**
+ * Books rows read from any statement format, as {@link commitBankImport} does: all in one
+ * transaction, rows whose fingerprint was imported before skipped.
+ */
+export async function commitStatementRows(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  actor: Actor,
+  fileName: string,
+  statement: readonly StatementRow[],
+  onProgress?: ImportProgress,
+): Promise<BankImportResult> {
+  const at = deps.clock.now();
+  const importId = newId();
   // Let the requests that queued up during the parse run before the transaction starts.
   await nextTurn();
   return deps.db.transaction().execute(async (trx) => {
@@ -379,6 +416,7 @@ export async function commitBankImport(
         counterparty: row.counterparty,
         status: row.match.status,
         fingerprint: row.fingerprint,
+        currency: row.currency ?? null,
       });
       if (row.match.status === 'matched') {
         const bookingId = newId();
@@ -402,7 +440,7 @@ export async function commitBankImport(
         });
       }
     }
-    await insertBankRows(trx, bankRows);
+    await insertBankRows(trx, bankRows, (done) => onProgress?.(done, bankRows.length));
     await insertBookings(trx, bookings);
     await recordAuditBatch(trx, at, actor, events);
     return {
@@ -422,18 +460,26 @@ export function listUnmatched(deps: Pick<Deps, 'db'>): Promise<BankRow[]> {
 
 /**
  * Assigns an unmatched bank row to a member by member number and books it.
- * @throws NotFoundError `bank_row_not_found`, `member_not_found`; ConflictError `bank_row_settled`.
+ * @throws NotFoundError `bank_row_not_found`, `member_not_found`; ConflictError `bank_row_settled`,
+ *   `bank_row_foreign_currency` (a row in another currency than the ledger's).
  */
 export async function assignBankRow(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   actor: Actor,
   rowId: string,
   memberNumber: string,
 ): Promise<void> {
   const at = deps.clock.now();
+  const ledgerCurrency = deps.config.members.currency;
   await deps.db.transaction().execute(async (trx) => {
     const row = await findBankRow(trx, rowId);
     if (!row) throw new NotFoundError('bank_row_not_found', 'No such bank row.');
+    if (row.currency !== null && row.currency !== ledgerCurrency) {
+      throw new ConflictError(
+        'bank_row_foreign_currency',
+        `This transfer is in ${row.currency}, not ${ledgerCurrency}: book what arrived by hand on the member's page and ignore the row.`,
+      );
+    }
     const member = await findMemberByNumber(trx, memberNumber.trim(), { includeRestricted: false });
     if (!member) {
       throw new NotFoundError('member_not_found', `No member with number ${memberNumber.trim()}.`);

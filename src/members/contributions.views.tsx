@@ -65,7 +65,20 @@ function BankUploadForm(props: { page: PageContext }) {
         <CsrfField token={page.csrfToken} />
         <label>
           {t('bank.file')}
-          <input type="file" name="file" accept=".csv,text/csv" required />
+          <input
+            type="file"
+            name="file"
+            accept=".csv,.xml,text/csv,application/xml,text/xml"
+            required
+          />
+        </label>
+        <label>
+          {t('bank.fileType')}
+          <select name="type">
+            {(['auto', 'csv', 'camt'] as const).map((type) => (
+              <option value={type}>{t(`bank.fileType.${type}`)}</option>
+            ))}
+          </select>
         </label>
         <button type="submit">{t('bank.upload')}</button>
       </form>
@@ -97,7 +110,7 @@ function UnmatchedRows(props: { page: PageContext; labels: LedgerLabels; unmatch
             {props.unmatched.map((row) => (
               <tr>
                 <td>{formatDate(row.bookedOn, lang)}</td>
-                <td>{formatMoney(row.amountCents, labels.currency, lang)}</td>
+                <td>{formatMoney(row.amountCents, row.currency ?? labels.currency, lang)}</td>
                 <td>{row.reference}</td>
                 <td>{row.counterparty ?? ''}</td>
                 <td>
@@ -340,9 +353,9 @@ function PreviewTable(props: { page: PageContext; labels: LedgerLabels; shown: P
       <tbody>
         {shown.map((row) => (
           <tr>
-            <td>{row.line}</td>
+            <td>{row.source ?? row.line}</td>
             <td>{formatDate(row.bookedOn, lang)}</td>
-            <td>{formatMoney(row.amountCents, labels.currency, lang)}</td>
+            <td>{formatMoney(row.amountCents, row.currency ?? labels.currency, lang)}</td>
             <td>{row.reference}</td>
             <td>{row.counterparty ?? ''}</td>
             <td>
@@ -363,6 +376,45 @@ function PreviewTable(props: { page: PageContext; labels: LedgerLabels; shown: P
   );
 }
 
+/** How many fresh rows of a preview are matched (what the commit button books). */
+export function matchedCount(rows: readonly PreviewRow[]): number {
+  return rows.filter((row) => !row.duplicate && row.match.status === 'matched').length;
+}
+
+/**
+ * The counts of a statement preview and its rows: those a person must look at first, then the
+ * rest, at most PREVIEW_ROWS of them (CSV and CAMT.053 alike).
+ */
+export function PreviewRows(props: {
+  page: PageContext;
+  labels: LedgerLabels;
+  rows: readonly PreviewRow[];
+}) {
+  const { page, labels, rows } = props;
+  const { t } = page;
+  const matched = matchedCount(rows);
+  const duplicates = rows.filter((row) => row.duplicate).length;
+  const needsAttention = (row: PreviewRow) => !row.duplicate && row.match.status !== 'matched';
+  const shown = [
+    ...rows.filter(needsAttention),
+    ...rows.filter((row) => !needsAttention(row)),
+  ].slice(0, PREVIEW_ROWS);
+  return (
+    <>
+      <p>
+        {t('bank.summary', {
+          rows: rows.length,
+          matched,
+          unmatched: rows.length - matched - duplicates,
+          duplicates,
+        })}{' '}
+        {rows.length > shown.length && t('bank.shown', { shown: shown.length, rows: rows.length })}
+      </p>
+      <PreviewTable page={page} labels={labels} shown={shown} />
+    </>
+  );
+}
+
 /** Column mapping and preview of a bank statement before booking it. */
 export function BankPreviewPage(props: {
   page: PageContext;
@@ -376,15 +428,7 @@ export function BankPreviewPage(props: {
 }) {
   const { page, labels, mapping } = props;
   const { t } = page;
-  const rows = props.rows ?? [];
-  const matched = rows.filter((row) => !row.duplicate && row.match.status === 'matched').length;
-  const duplicates = rows.filter((row) => row.duplicate).length;
-  // The rows a person must look at first, then the rest, at most PREVIEW_ROWS of them.
-  const needsAttention = (row: PreviewRow) => !row.duplicate && row.match.status !== 'matched';
-  const shown = [
-    ...rows.filter(needsAttention),
-    ...rows.filter((row) => !needsAttention(row)),
-  ].slice(0, PREVIEW_ROWS);
+  const matched = matchedCount(props.rows ?? []);
   return (
     <Layout page={page} title={t('bank.title')}>
       <h1>{t('bank.title')}</h1>
@@ -414,19 +458,7 @@ export function BankPreviewPage(props: {
           </button>
         )}
       </form>
-      {props.rows && (
-        <p>
-          {t('bank.summary', {
-            rows: rows.length,
-            matched,
-            unmatched: rows.length - matched - duplicates,
-            duplicates,
-          })}{' '}
-          {rows.length > shown.length &&
-            t('bank.shown', { shown: shown.length, rows: rows.length })}
-        </p>
-      )}
-      {props.rows && <PreviewTable page={page} labels={labels} shown={shown} />}
+      {props.rows && <PreviewRows page={page} labels={labels} rows={props.rows} />}
     </Layout>
   );
 }

@@ -26,10 +26,12 @@ export {
 } from './contributions.service.ts';
 export { listBankRowsOfMember } from './contributions.repo.ts';
 export { MEMBER_CSV_COLUMNS } from './members.csv.ts';
+export { registerStatementImport, type StatementCliContext } from './statements.cli.ts';
 export { MEMBER_FIELDS, type Member, type MemberField } from './members.schema.ts';
 export { fieldLabel, type RegistryLabels } from './members.views.tsx';
 export { centsToDecimal } from './money.ts';
 export { addMonths, computeDues, type Due, type Fee } from './dues.ts';
+export { listArrears, unpaidDues, type Arrear } from './arrears.ts';
 export {
   anonymiseAuditOfErasedMembers,
   ERASABLE_COLUMNS,

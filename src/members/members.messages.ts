@@ -89,8 +89,8 @@ export const membersMessages = defineMessages({
 
     'bank.title': 'Kontoauszug importieren',
     'bank.intro':
-      'Lade einen Kontoauszug als CSV-Datei hoch. Zahlungen werden über die Mitgliedsnummer im Verwendungszweck zugeordnet; was sich nicht zuordnen lässt, wartet unten auf dich. Nichts wird gebucht, bevor du die Vorschau bestätigst.',
-    'bank.file': 'CSV-Datei der Bank',
+      'Lade einen Kontoauszug als CSV- oder CAMT.053-Datei hoch. Zahlungen werden über die Mitgliedsnummer im Verwendungszweck zugeordnet; was sich nicht zuordnen lässt, wartet unten auf dich. Nichts wird gebucht, bevor du die Vorschau bestätigst.',
+    'bank.file': 'Datei der Bank (CSV oder CAMT.053)',
     'bank.upload': 'Hochladen und Vorschau zeigen',
     'bank.noFile': 'Bitte wähle eine Datei aus.',
     'bank.mappingIntro': 'Ordne die Spalten von {file} zu und prüfe die Vorschau.',
@@ -108,6 +108,17 @@ export const membersMessages = defineMessages({
     'bank.unmatched.none': 'keine Mitgliedsnummer gefunden',
     'bank.unmatched.unknown': 'unbekannte Nummer {candidates}',
     'bank.unmatched.ambiguous': 'mehrdeutig: {candidates}',
+    'bank.unmatched.reversal': 'Rückbuchung – bitte prüfen',
+    'bank.unmatched.currency': 'andere Währung – nicht als Beitrag gebucht',
+    'bank.fileType': 'Format',
+    'bank.fileType.auto': 'erkennen',
+    'bank.fileType.csv': 'CSV',
+    'bank.fileType.camt': 'CAMT.053 (XML)',
+    'bank.camtIntro':
+      'Vorschau von {file} ({version}, {statements} Auszüge). Prüfe die Zuordnung und buche dann.',
+    'bank.camtUnbooked': '{count} vorgemerkte Umsätze (nicht gebucht) werden nicht importiert.',
+    'bank.entry': 'Eintrag',
+    'bank.currencyColumn': 'Währung',
     'bank.duplicate': 'schon importiert – wird übersprungen',
     'bank.done':
       '{rows} Zeilen gelesen: {matched} gebucht, {unmatched} zum Zuordnen, {duplicates} schon vorhanden.',
@@ -223,8 +234,8 @@ export const membersMessages = defineMessages({
 
     'bank.title': 'Import a bank statement',
     'bank.intro':
-      'Upload a bank statement as a CSV file. Payments are matched by the member number in the reference; what cannot be matched waits for you below. Nothing is booked before you confirm the preview.',
-    'bank.file': "The bank's CSV file",
+      'Upload a bank statement as a CSV or CAMT.053 file. Payments are matched by the member number in the reference; what cannot be matched waits for you below. Nothing is booked before you confirm the preview.',
+    'bank.file': "The bank's file (CSV or CAMT.053)",
     'bank.upload': 'Upload and preview',
     'bank.noFile': 'Please choose a file.',
     'bank.mappingIntro': 'Map the columns of {file} and check the preview.',
@@ -242,6 +253,17 @@ export const membersMessages = defineMessages({
     'bank.unmatched.none': 'no member number found',
     'bank.unmatched.unknown': 'unknown number {candidates}',
     'bank.unmatched.ambiguous': 'ambiguous: {candidates}',
+    'bank.unmatched.reversal': 'reversal – please check',
+    'bank.unmatched.currency': 'other currency – not booked as a contribution',
+    'bank.fileType': 'Format',
+    'bank.fileType.auto': 'detect',
+    'bank.fileType.csv': 'CSV',
+    'bank.fileType.camt': 'CAMT.053 (XML)',
+    'bank.camtIntro':
+      'Preview of {file} ({version}, {statements} statements). Check the matches, then book.',
+    'bank.camtUnbooked': '{count} pending entries (not booked) are not imported.',
+    'bank.entry': 'Entry',
+    'bank.currencyColumn': 'Currency',
     'bank.duplicate': 'imported before – skipped',
     'bank.done':
       '{rows} rows read: {matched} booked, {unmatched} to assign, {duplicates} imported before.',

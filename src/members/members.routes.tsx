@@ -7,6 +7,8 @@ import { formFile, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { decodeStatement, guessMapping, headerColumns, type BankMapping } from './bank-import.ts';
+import { looksLikeXml } from './camt.ts';
+import { camtPreviewPage, camtRoutes } from './camt.routes.tsx';
 import { listBankImports } from './contributions.repo.ts';
 import {
   assignBankRow,
@@ -45,12 +47,12 @@ import {
 } from './members.views.tsx';
 
 /** Who may read the registry and book contributions. */
-const readers = requireRole('board', 'treasurer');
+export const readers = requireRole('board', 'treasurer');
 /** Who may change the registry. */
 const editors = requireRole('board');
 
 /** The labels the registry and ledger pages take from the club's configuration. */
-function labelsFor(deps: Deps, c: AppContext): RegistryLabels & LedgerLabels {
+export function labelsFor(deps: Deps, c: AppContext): RegistryLabels & LedgerLabels {
   return {
     numberLabel: deps.config.members.numberLabel[c.get('lang')],
     currency: deps.config.members.currency,
@@ -339,7 +341,7 @@ const MAPPING_FIELDS = [
 ] as const;
 
 /** The contributions overview: unmatched rows, recent imports, and an import's result. */
-async function overviewPage(
+export async function overviewPage(
   deps: Deps,
   c: AppContext,
   extra: { result?: BankImportResult; notice?: string; issues?: readonly FieldIssue[] } = {},
@@ -415,7 +417,8 @@ function contributionRoutes(app: Hono<AppEnv>, deps: Deps): void {
   app.get('/admin/contributions', readers, (c) => overviewPage(deps, c));
 
   app.post('/admin/contributions/import', readers, async (c) => {
-    const file = await formFile(await c.req.parseBody(), 'file');
+    const body = await c.req.parseBody();
+    const file = await formFile(body, 'file');
     if (!file || file.bytes.length === 0)
       return overviewPage(
         deps,
@@ -424,8 +427,13 @@ function contributionRoutes(app: Hono<AppEnv>, deps: Deps): void {
         422,
       );
     const text = decodeStatement(file.bytes);
+    const type = formText(body, ['type']).type;
+    if (type === 'camt' || (type !== 'csv' && looksLikeXml(text)))
+      return camtPreviewPage(deps, c, file.name, text);
     return previewPage(deps, c, file.name, text, guessMapping(text).mapping);
   });
+
+  camtRoutes(app, deps);
 
   app.post('/admin/contributions/import/preview', readers, async (c) => {
     const values = formText(await c.req.parseBody(), MAPPING_FIELDS);

@@ -100,6 +100,8 @@ export const policyMessages = defineMessages({
     'data.assemblyInvitations':
       'Zustellnachweise der Einladungen zur Mitgliederversammlung (Weg, verwendete Adresse, Status, Zeitpunkt)',
     'data.assemblyMinutes': 'Protokolle der Mitgliederversammlungen',
+    'data.reminderRecords':
+      'versandte Zahlungserinnerungen (Mahnstufe, offener Betrag, ältester offener Beitrag, wann versandt, ob verschlüsselt)',
 
     'policy.versions.title': 'Versionen der Datenschutzerklärung',
     'policy.versions.intro':
@@ -204,6 +206,8 @@ export const policyMessages = defineMessages({
     'data.assemblyInvitations':
       'proof of delivery of the invitations to the general assembly (channel, address used, status, time)',
     'data.assemblyMinutes': 'minutes of the general assemblies',
+    'data.reminderRecords':
+      'payment reminders sent (stage, amount owed, oldest unpaid due, when sent, whether encrypted)',
 
     'policy.versions.title': 'Versions of the privacy policy',
     'policy.versions.intro':

@@ -25,6 +25,7 @@ import { removeStaleKeys, staleKeysRemoved } from '../keys/index.ts';
 import { purgeDisclosures } from '../transparency/index.ts';
 import { sweepClosedRequests } from '../requests/index.ts';
 import { sweepEndedMandates } from '../sepa/index.ts';
+import { deleteSendsBefore } from '../dunning/index.ts';
 import { sweepDirectory } from './directory.ts';
 import { sweepLog, type PruneHooks } from './filelog.ts';
 import { journaldKeepsWithin, oldestJournalEntry, readJournaldConfig } from './journald.ts';
@@ -322,6 +323,25 @@ function compileAssemblies({ activity, rule, name }: RuleSite): JobBody | string
   });
 }
 
+/**
+ * Records of payment reminders: deleted the declared period after they were made, with
+ * `roundUp: endOfYear` counted from the end of that year (as the limitation of § 199 BGB).
+ */
+function compileReminderRecords({ rule, name, period }: RuleSite): JobBody | string {
+  if (rule.from !== 'created') return 'reminder records are kept counting from created';
+  return deleteJob(name, async (context) => {
+    const cutoff = subtractDuration(context.deps.clock.now(), period);
+    // Kept until the end of its year plus the period: everything made before 1 January of the
+    // cutoff's year has run out.
+    const before =
+      rule.roundUp === 'endOfYear'
+        ? `${cutoff.toISOString().slice(0, 4)}-01-01T00:00:00.000Z`
+        : cutoff.toISOString();
+    const result = await deleteSendsBefore(context.deps.db, before, context.dryRun);
+    return { removed: result.removed, oldestKeptAt: result.oldestKept };
+  });
+}
+
 function compileDatabase(
   site: RuleSite,
   store: Extract<Store, { kind: 'database' }>,
@@ -343,6 +363,8 @@ function compileDatabase(
       return compileMandates(site);
     case 'assemblies':
       return compileAssemblies(site);
+    case 'reminder_sends':
+      return compileReminderRecords(site);
     default:
       return `treff has no retention job for the table ${store.table}`;
   }

@@ -236,6 +236,42 @@ const Assembly = z.strictObject({
     .describe('The largest minutes file the board may attach.'),
 });
 
+/** One stage of payment reminders: sent when the oldest unpaid due is this many days overdue. */
+const ReminderStage = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'expected a lower-case id such as friendly' }),
+  afterDays: wholeNumber().min(1).max(3650),
+  subject: LocalizedText.optional().describe("The subject; default: treff's text for the stage."),
+  text: LocalizedText.optional().describe(
+    'The mail text with {name}, {number}, {amount}, {dueDates}, {limitationDate}, {payTo}, {club}.',
+  ),
+});
+
+/** Reminders for unpaid fees (src/dunning): stages in order, and how to pay. */
+const Reminders = z
+  .strictObject({
+    stages: z.array(ReminderStage).min(1).max(10),
+    payTo: LocalizedText.describe(
+      "How to pay: the club's bank details (account holder, IBAN), shown in every reminder.",
+    ),
+  })
+  .superRefine((reminders, context) => {
+    reminders.stages.forEach((stage, index) => {
+      const before = reminders.stages[index - 1];
+      if (before && stage.afterDays <= before.afterDays)
+        context.addIssue({
+          code: 'custom',
+          path: ['stages', index, 'afterDays'],
+          message: `must be later than the stage before (${before.afterDays} days)`,
+        });
+      if (reminders.stages.findIndex((other) => other.id === stage.id) !== index)
+        context.addIssue({
+          code: 'custom',
+          path: ['stages', index, 'id'],
+          message: `the stage id ${stage.id} is used twice`,
+        });
+    });
+  });
+
 const Members = z
   .strictObject({
     numberLabel: LocalizedText.default({ de: 'Mitgliedsnummer', en: 'Member number' }),
@@ -248,6 +284,7 @@ const Members = z
       'SEPA direct debit (src/sepa). Only with an activity that declares bankAccount and directDebitMandates in the table sepa_mandates.',
     ),
     assembly: Assembly.optional().describe('General assemblies (src/assembly).'),
+    reminders: Reminders.optional(),
   })
   .default({
     numberLabel: { de: 'Mitgliedsnummer', en: 'Member number' },
@@ -605,6 +642,21 @@ export const TreffConfig = z
     checkBackupAgainstActivities(config, context);
     checkTransparency(config, context);
     checkDirectDebit(config, context);
+    // Reminder records are personal data: kept only when an activity declares them.
+    if (
+      config.members.reminders &&
+      !config.activities.some(
+        (activity) =>
+          activity.store.kind === 'database' && activity.store.table === 'reminder_sends',
+      )
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['members', 'reminders'],
+        message:
+          'no activity declares the reminder records (store: { kind: database, table: reminder_sends })',
+      });
+    }
     // Store only what is declared: the registry may hold only declared fields, so the
     // declaration must list every field the registry has (design.md §1.2).
     const registryIndex = config.activities.findIndex(

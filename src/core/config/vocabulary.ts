@@ -74,6 +74,8 @@ export const DATA_CATEGORIES = [
   // general assemblies (src/assembly): who was invited how and when; the minutes file
   'assemblyInvitations',
   'assemblyMinutes',
+  // payment reminders
+  'reminderRecords',
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 

@@ -75,6 +75,8 @@ export interface BankImportRowsTable {
   fingerprint: string;
   status: 'matched' | 'unmatched' | 'assigned' | 'ignored';
   resolved_at: string | null;
+  /** Migration 0015: the row's currency when the file named one (CAMT.053). */
+  currency: string | null;
 }
 
 export interface AuditEventsTable {
@@ -365,6 +367,33 @@ export interface AssemblyDeliveriesTable {
   error: string | null;
 }
 
+/** Reminder runs the board approved (migration 0014); the id is the approval's idempotency key. */
+export interface ReminderRunsTable {
+  id: string;
+  state: 'running' | 'done';
+  total: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  approved_by: string;
+  approved_at: string;
+  finished_at: string | null;
+}
+
+/** One reminder per member, stage and claim (migration 0014). */
+export interface ReminderSendsTable {
+  id: string;
+  member_id: string;
+  stage: string;
+  claim_due_on: string;
+  amount_cents: number;
+  run_id: string;
+  status: 'sending' | 'sent' | 'failed';
+  encrypted: number;
+  created_at: string;
+  sent_at: string | null;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -392,4 +421,6 @@ export interface DB {
   sepa_collection_items: SepaCollectionItemsTable;
   assemblies: AssembliesTable;
   assembly_deliveries: AssemblyDeliveriesTable;
+  reminder_runs: ReminderRunsTable;
+  reminder_sends: ReminderSendsTable;
 }

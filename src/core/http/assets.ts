@@ -16,6 +16,7 @@ body > header nav { flex-wrap: wrap; }
 .flash { padding: .75rem 1rem; border-left: .3rem solid var(--pico-primary); background: var(--pico-card-background-color); margin-bottom: 1rem; }
 .flash.error { border-color: #c62828; }
 .issues li { color: #c62828; }
+pre.mail-text { white-space: pre-wrap; }
 .muted { color: var(--pico-muted-color); }
 .badge { font-size: .8em; padding: .1em .5em; border-radius: .3em; background: var(--pico-muted-border-color); white-space: nowrap; }
 .badge.warn { background: #ffe0b2; color: #5d4037; }

@@ -101,6 +101,7 @@ function RoleLinks(props: { page: PageContext }) {
       {hasRole(session, 'board', 'treasurer') && (
         <li>
           <a href="/admin/dashboard">{t('nav.dashboard')}</a>
+          <a href="/admin/reminders">{t('nav.reminders')}</a>
         </li>
       )}
       {hasRole(session, 'board') && (
@@ -224,7 +225,13 @@ function SiteHeader(props: { page: PageContext }) {
  * The page frame: own stylesheets only, no script, navigation by role, language switch and the
  * logout button. Nothing here loads from another origin.
  */
-export function Layout(props: { page: PageContext; title: string; children: Child }) {
+export function Layout(props: {
+  page: PageContext;
+  title: string;
+  children: Child;
+  /** Reloads the page after this many seconds (a progress page, without any script). */
+  refreshSeconds?: number | undefined;
+}) {
   const { lang, clubName } = props.page;
   return (
     <html lang={lang}>
@@ -232,6 +239,9 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="same-origin" />
+        {props.refreshSeconds !== undefined && (
+          <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
+        )}
         <title>{`${props.title} – ${clubName}`}</title>
         <link rel="stylesheet" href="/assets/pico.css" />
         <link rel="stylesheet" href="/assets/treff.css" />

@@ -10,6 +10,7 @@ export const sharedMessages = defineMessages({
   de: {
     'nav.members': 'Mitglieder',
     'nav.contributions': 'Beiträge',
+    'nav.reminders': 'Erinnerungen',
     'nav.outbox': 'Postausgang',
     'nav.me': 'Meine Daten',
     'nav.login': 'Anmelden',
@@ -58,6 +59,7 @@ export const sharedMessages = defineMessages({
   en: {
     'nav.members': 'Members',
     'nav.contributions': 'Contributions',
+    'nav.reminders': 'Reminders',
     'nav.outbox': 'Outbox',
     'nav.me': 'My data',
     'nav.login': 'Log in',

@@ -37,3 +37,34 @@ test('writes the extra header fields of a mail into the outbox file (RFC 3834 ma
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('sends an encrypted mail as OpenPGP/MIME (RFC 3156) and never its plain text', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'treff-outbox-'));
+  try {
+    const mailer = outboxMailer({ from: 'treff@verein.example', dir, clock: manualClock() });
+    const armored = '-----BEGIN PGP MESSAGE-----\n\nwV4DAAAAAAAAAAA=\n-----END PGP MESSAGE-----\n';
+    await mailer.send({
+      to: 'ada@example.org',
+      subject: 'Zahlungserinnerung für März',
+      text: 'SECRET-PLAINTEXT',
+      headers: { 'Auto-Submitted': 'auto-generated' },
+      encrypted: armored,
+    });
+    const [name] = await readdir(dir);
+    const source = await readFile(join(dir, name ?? ''), 'utf8');
+    assert.match(
+      source,
+      /^Content-Type: multipart\/encrypted; protocol="application\/pgp-encrypted";/m,
+    );
+    assert.match(
+      source,
+      /^Content-Type: application\/pgp-encrypted\r?\n[\s\S]*?\r?\n\r?\nVersion: 1/m,
+    );
+    assert.ok(source.includes('-----BEGIN PGP MESSAGE-----'));
+    assert.match(source, /^Subject: =\?UTF-8\?Q\?Zahlungserinnerung_f=C3=BCr_M=C3=A4rz\?=$/m);
+    assert.match(source, /^Auto-Submitted: auto-generated$/m);
+    assert.doesNotMatch(source, /SECRET-PLAINTEXT/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

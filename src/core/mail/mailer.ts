@@ -5,6 +5,7 @@ import type { Transporter } from 'nodemailer';
 import type { Clock } from '../clock.ts';
 import { NotFoundError } from '../errors.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../fs.ts';
+import { composeEncryptedMail } from './pgp-mime.ts';
 
 /** A plain-text mail treff sends (login links, notices). */
 export interface OutgoingMail {
@@ -15,6 +16,11 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** An id to name the mail by in logs and errors instead of its address (a member id). */
   ref?: string;
+  /**
+   * The armored OpenPGP message of an encrypted mail: it goes as OpenPGP/MIME (RFC 3156 §4,
+   * {@link composeEncryptedMail}) and `text` is not sent.
+   */
+  encrypted?: string;
 }
 
 /**
@@ -99,6 +105,40 @@ async function createTransport(
   return nodemailer.createTransport(options);
 }
 
+/**
+ * nodemailer's options for a mail: its own composition for plain text, or the finished
+ * OpenPGP/MIME message with its envelope for an encrypted one.
+ */
+async function messageOptions(
+  from: string,
+  mail: OutgoingMail,
+  at: { date: Date; messageId?: string; setDate?: boolean },
+): Promise<Parameters<Transporter['sendMail']>[0]> {
+  if (mail.encrypted) {
+    return {
+      envelope: { from, to: [mail.to] },
+      raw: await composeEncryptedMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        date: at.date,
+        messageId: at.messageId,
+        headers: mail.headers,
+        armored: mail.encrypted,
+      }),
+    };
+  }
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    ...(at.messageId ? { messageId: at.messageId } : {}),
+    ...(mail.headers ? { headers: mail.headers } : {}),
+    ...(at.setDate ? { date: at.date } : {}),
+  };
+}
+
 /** Sends through an SMTP server (nodemailer). */
 export function smtpMailer(options: {
   from: string;
@@ -122,14 +162,7 @@ export function smtpMailer(options: {
       try {
         await (
           await transport
-        ).sendMail({
-          from: options.from,
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          messageId,
-          ...(mail.headers ? { headers: mail.headers } : {}),
-        });
+        ).sendMail(await messageOptions(options.from, mail, { date: new Date(), messageId }));
       } catch (error) {
         throw mailDeliveryError(error, { messageId, ref: mail.ref });
       }
@@ -149,14 +182,9 @@ export function outboxMailer(options: { from: string; dir: string; clock: Clock 
       const date = options.clock.now();
       const info = (await (
         await transport
-      ).sendMail({
-        from: options.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        ...(mail.headers ? { headers: mail.headers } : {}),
-        date,
-      })) as { message: Buffer };
+      ).sendMail(await messageOptions(options.from, mail, { date, setDate: true }))) as {
+        message: Buffer;
+      };
       const stamp = date
         .toISOString()
         .replace(/[-:]/g, '')

@@ -8,6 +8,8 @@ import * as m0008 from './0008_mail_counts.ts';
 import * as m0011 from './0011_transparency.ts';
 import * as m0012 from './0012_disclosures.ts';
 import * as m0013 from './0013_requests.ts';
+import * as m0014 from './0014_reminders.ts';
+import * as m0015 from './0015_bank_row_currency.ts';
 import * as m0016 from './0016_sepa.ts';
 import * as m0017 from './0017_assembly.ts';
 import * as m0019 from './0019_registry_scale.ts';
@@ -26,6 +28,8 @@ export const migrations: Record<string, Migration> = {
   '0011_transparency': m0011,
   '0012_disclosures': m0012,
   '0013_requests': m0013,
+  '0014_reminders': m0014,
+  '0015_bank_row_currency': m0015,
   '0016_sepa': m0016,
   '0017_assembly': m0017,
   '0019_registry_scale': m0019,

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { looksLikeXml, parseCamt } from './camt.ts';
+
+const FIXTURES = join(import.meta.dirname, '__fixtures__', 'camt');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const SPARKASSE = fixture('sparkasse-camt053-001-02.xml');
+const DKB = fixture('dkb-camt053-001-08.xml');
+
+test('reads every transfer of a .02 file with several statements, a batch and a reversal', () => {
+  const result = parseCamt(SPARKASSE, 'EUR');
+  assert.deepEqual(result.issues, []);
+  assert.equal(result.version, 'camt.053.001.02');
+  assert.equal(result.statements, 2);
+  assert.equal(result.skippedUnbooked, 1, 'the pending entry is not imported');
+  assert.deepEqual(
+    result.rows.map((row) => [row.bookedOn, row.amountCents, row.reference, row.review ?? '']),
+    [
+      ['2026-03-02', 500, 'Beitrag Maerz Chaos-Nr. 42', ''],
+      ['2026-03-02', 6000, 'Jahresbeitrag 2026 Mitglied 7', ''],
+      ['2026-03-02', 500, 'Spende', ''],
+      ['2026-03-03', -500, 'RUECKLASTSCHRIFT Beitrag Chaos-Nr. 42', 'reversal'],
+      ['2026-03-03', 2000, 'Membership fee member 9', 'currency'],
+      ['2026-03-03', 500, 'Beitrag Chaos-Nr. 9', ''],
+    ],
+  );
+  assert.equal(result.rows[2]?.counterparty, 'Grace Hopper & Co', 'entities are decoded');
+  assert.equal(result.rows[4]?.currency, 'USD');
+  assert.equal(result.rows[1]?.source, 'statement 2026-03-02-0001, entry 2.1 (2026030200012346)');
+});
+
+test('reads a .08 file: status code, parties under Pty, amounts and references per transfer', () => {
+  const result = parseCamt(DKB, 'EUR');
+  assert.deepEqual(result.issues, []);
+  assert.equal(result.version, 'camt.053.001.08');
+  assert.deepEqual(
+    result.rows.map((row) => [row.amountCents, row.reference, row.counterparty]),
+    [
+      [500, 'Chaos-Nr. 42 April', 'Ada Lovelace'],
+      [500, 'Mitgliedsnr 9', 'Margaret Hamilton'],
+      [-3990, 'Rechnung 2026-03 Server', 'Hoster GmbH'],
+    ],
+  );
+});
+
+test('fingerprints stay the same on re-reading and differ between transfers of a batch', () => {
+  const first = parseCamt(SPARKASSE, 'EUR').rows.map((row) => row.fingerprint);
+  const again = parseCamt(SPARKASSE, 'EUR').rows.map((row) => row.fingerprint);
+  assert.deepEqual(again, first);
+  assert.equal(new Set(first).size, first.length);
+});
+
+test('the bank reference decides identity: the same AcctSvcrRef in another file is the same row', () => {
+  const [original] = parseCamt(SPARKASSE, 'EUR').rows;
+  // The bank re-exports the day with a corrected remittance text: still the same entry.
+  const edited = SPARKASSE.replace('Beitrag Maerz Chaos-Nr. 42', 'Beitrag März Chaos-Nr. 42');
+  assert.equal(parseCamt(edited, 'EUR').rows[0]?.fingerprint, original?.fingerprint);
+  // Without the reference, the fallback key covers the text, so an edit makes a new row.
+  const noRef = SPARKASSE.replace('<AcctSvcrRef>2026030200012345</AcctSvcrRef>', '');
+  const noRefEdited = edited.replace('<AcctSvcrRef>2026030200012345</AcctSvcrRef>', '');
+  assert.notEqual(
+    parseCamt(noRef, 'EUR').rows[0]?.fingerprint,
+    parseCamt(noRefEdited, 'EUR').rows[0]?.fingerprint,
+  );
+});
+
+test('two identical entries without a reference are two rows', () => {
+  const entry =
+    /<Ntry>\s*<Amt Ccy="EUR">5\.00<\/Amt>\s*<CdtDbtInd>CRDT<\/CdtDbtInd>\s*<Sts>BOOK<\/Sts>\s*<BookgDt><Dt>2026-03-03[\s\S]*?<\/Ntry>/.exec(
+      SPARKASSE,
+    )?.[0];
+  assert.ok(entry);
+  const doubled = SPARKASSE.replace(entry, `${entry}\n${entry}`);
+  const rows = parseCamt(doubled, 'EUR').rows.filter(
+    (row) => row.reference === 'Beitrag Chaos-Nr. 9',
+  );
+  assert.equal(rows.length, 2);
+  assert.notEqual(rows[0]?.fingerprint, rows[1]?.fingerprint);
+});
+
+test('an unreadable entry is named by statement, entry and reference, and yields no rows', () => {
+  const broken = SPARKASSE.replace('<Amt Ccy="EUR">65.00</Amt>', '<Amt Ccy="EUR">65,00</Amt>');
+  const result = parseCamt(broken, 'EUR');
+  assert.deepEqual(result.issues, [
+    {
+      path: 'statement 2026-03-02-0001, entry 2 (2026030200012346)',
+      message: '"65,00" is not an amount',
+    },
+  ]);
+  const noDirection = DKB.replace('<CdtDbtInd>DBIT</CdtDbtInd>\n        <Sts>', '<Sts>');
+  assert.deepEqual(
+    parseCamt(noDirection, 'EUR').issues.map((issue) => issue.path),
+    ['statement DKB-2026-03-10, entry 2 (DKB-20260310-AA02)'],
+  );
+});
+
+test('a batch transfer without its own amount is refused, not booked at the batch total', () => {
+  const broken = SPARKASSE.replace(
+    '<AmtDtls><TxAmt><Amt Ccy="EUR">5.00</Amt></TxAmt></AmtDtls>',
+    '',
+  );
+  assert.deepEqual(parseCamt(broken, 'EUR').issues, [
+    {
+      path: 'statement 2026-03-02-0001, entry 2 (2026030200012346)',
+      message: 'transfer 2 of the batch has no amount',
+    },
+  ]);
+});
+
+test('refuses a DOCTYPE and entity declarations before parsing (no entity expansion)', () => {
+  const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><AddtlNtryInf>&lol2;</AddtlNtryInf></Ntry></Stmt></BkToCstmrStmt></Document>`;
+  assert.deepEqual(parseCamt(laughs, 'EUR').issues, [
+    { path: 'file', message: 'a DOCTYPE is not allowed in a CAMT file' },
+  ]);
+  const external = SPARKASSE.replace(
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<?xml version="1.0"?><!ENTITY x SYSTEM "file:///etc/passwd">',
+  );
+  assert.equal(
+    parseCamt(external, 'EUR').issues[0]?.message,
+    'entity declarations are not allowed',
+  );
+});
+
+test('refuses what is not a CAMT.053 statement, naming why', () => {
+  assert.match(
+    parseCamt('<a><b></a>', 'EUR').issues[0]?.message ?? '',
+    /^not well-formed XML \(line 1\)/,
+  );
+  const camt054 = SPARKASSE.replaceAll('camt.053.001.02', 'camt.054.001.02');
+  assert.match(
+    parseCamt(camt054, 'EUR').issues[0]?.message ?? '',
+    /^not a CAMT\.053 bank statement/,
+  );
+});
+
+test('detects XML by its first character', () => {
+  assert.equal(looksLikeXml(SPARKASSE), true);
+  assert.equal(looksLikeXml('\n  <Document/>'), true);
+  assert.equal(looksLikeXml('Buchungstag;Betrag\n'), false);
+});
