@@ -255,7 +255,7 @@ test('refuses a certificate, key or website directory that is not an absolute pa
       'dataDir: ./data',
       'dataDir: ./data\ntls:\n  certificate: certs/fullchain.pem\n  key: /etc/ssl/private/club key.pem',
     )
-    .replace('    # root: /var/www/chaostreff\n', '    root: public\n');
+    .replace('    # root: /var/www/club\n', '    root: public\n');
   const issues = problems(yaml);
   for (const path of ['tls.certificate', 'tls.key', 'services.website.root'])
     assert.ok(
