@@ -216,10 +216,9 @@ describe('nginx serving the club’s own website directory, treff under its path
   let upstream: Server;
   const treffAsked: string[] = [];
   before(async () => {
-    const yaml = (await readFile(EXAMPLE_CONFIG, 'utf8')).replace(
-      '    # root: /var/www/chaostreff\n',
-      '    root: /var/www/club\n',
-    );
+    const example = await readFile(EXAMPLE_CONFIG, 'utf8');
+    const yaml = example.replace('    # root: /var/www/club\n', '    root: /var/www/club\n');
+    assert.notEqual(yaml, example, "the example's commented website root is gone");
     const files = renderAll(parseConfig(yaml, '/etc/treff/treff.yaml'));
     const text = (path: string) => files.find((file) => file.path === path)?.content ?? '';
     const upstreamPort = await freePort();

@@ -256,6 +256,7 @@ test('refuses a certificate, key or website directory that is not an absolute pa
       'dataDir: ./data\ntls:\n  certificate: certs/fullchain.pem\n  key: /etc/ssl/private/club key.pem',
     )
     .replace('    # root: /var/www/club\n', '    root: public\n');
+  assert.ok(yaml.includes('    root: public\n'), "the example's commented website root is gone");
   const issues = problems(yaml);
   for (const path of ['tls.certificate', 'tls.key', 'services.website.root'])
     assert.ok(
