@@ -8,23 +8,13 @@
  * import of the same transfers (commitBankImport) in the same run. Target: under 1 s.
  */
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { createTestApp } from '../test/support/app.ts';
 import { CLI_ACTOR } from '../src/core/audit/index.ts';
 import { commitCamtImport } from '../src/members/camt.service.ts';
 import { commitBankImport } from '../src/members/contributions.service.ts';
 import { guessMapping } from '../src/members/bank-import.ts';
 import { importMembers } from '../src/members/index.ts';
-
-/** One line of the benchmark table (bench/support.ts may define it later; same shape). */
-export interface BenchRow {
-  name: string;
-  treff: string;
-  peer: string;
-  ratio: string;
-  target: string;
-  met: boolean | null;
-}
+import { median, ratio, runIfMain, type BenchOptions, type BenchRow } from './support.ts';
 
 const HEADER =
   'member_number,first_name,last_name,birth_date,street,postcode,city,email,phone,openpgp_fingerprint,joined_on,left_on';
@@ -65,15 +55,17 @@ async function timeOnce(book: (t: Awaited<ReturnType<typeof createTestApp>>) => 
   }
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
 /** Runs the benchmark and returns its rows. */
-export async function run(
-  options: { entries?: number; rounds?: number } = {},
-): Promise<BenchRow[]> {
-  const entries = options.entries ?? 10_000;
-  const rounds = options.rounds ?? 3;
+export async function run({ args, log }: BenchOptions): Promise<BenchRow[]> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      entries: { type: 'string', default: '10000' },
+      rounds: { type: 'string', default: '3' },
+    },
+  });
+  const entries = Number(values.entries);
+  const rounds = Number(values.rounds);
   const xml = camtFile(entries);
   const csv = csvFile(entries);
   const camtTimes: number[] = [];
@@ -85,6 +77,9 @@ export async function run(
         commitBankImport(t.deps, CLI_ACTOR, 'bench.csv', csv, guessMapping(csv).mapping),
       ),
     );
+    log(
+      `round ${round + 1}: CAMT ${Math.round(camtTimes.at(-1) ?? NaN)} ms, CSV ${Math.round(csvTimes.at(-1) ?? NaN)} ms`,
+    );
   }
   const camt = median(camtTimes);
   const peer = median(csvTimes);
@@ -93,20 +88,11 @@ export async function run(
       name: `CAMT.053 import, ${entries.toLocaleString('en')} entries (parse, match, book)`,
       treff: `${Math.round(camt)} ms`,
       peer: `CSV import of the same rows ${Math.round(peer)} ms`,
-      ratio: `${(camt / peer).toFixed(2)}×`,
+      ratio: ratio(camt, peer),
       target: '< 1 s',
       met: camt < 1000,
     },
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
-    options: {
-      entries: { type: 'string', default: '10000' },
-      rounds: { type: 'string', default: '3' },
-    },
-  });
-  const rows = await run({ entries: Number(values.entries), rounds: Number(values.rounds) });
-  for (const row of rows) console.log(JSON.stringify(row));
-}
+runIfMain(import.meta.url, run);

@@ -28,36 +28,19 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { createRuntime } from '../src/app.ts';
 import { createUser } from '../src/auth/index.ts';
 import { CLI_ACTOR } from '../src/core/audit/index.ts';
 import { parseConfig } from '../src/core/config/load.ts';
-import { newId } from '../src/core/ids.ts';
+import { MAX_CSV_ROWS } from '../src/core/csv.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { SERVER_NODE_FLAGS } from '../src/core/node-flags.ts';
 import { importMembers } from '../src/members/index.ts';
 import { EXAMPLE_CONFIG, ROOT } from '../test/support/app.ts';
 import { loginOverHttp } from '../test/support/client.ts';
-import { freePort } from './support.ts';
-
-/** One line of the bench table (the shape bench/run.ts collects from every bench). */
-export interface BenchRow {
-  name: string;
-  treff: string;
-  peer: string;
-  ratio: string;
-  target: string;
-  met: boolean | null;
-}
-
-/** What the bench runner hands `run`: the command-line arguments and a progress logger. */
-export interface BenchOptions {
-  args: readonly string[];
-  log: (line: string) => void;
-}
+import { memberCsv, seedPayments, splitCsv } from './registry-data.ts';
+import { freePort, runIfMain, type BenchOptions, type BenchRow } from './support.ts';
 
 const MiB = 1024 * 1024;
 
@@ -239,61 +222,9 @@ async function prepareRegistry(
     log: silentLogger(),
   });
   try {
-    const header =
-      'member_number,first_name,last_name,birth_date,street,postcode,city,email,phone,openpgp_fingerprint,joined_on,left_on';
-    const names = ['Ada', 'Grace', 'Linus', 'Käthe', 'Özlem', 'Sören', 'Radia', 'Hedy'];
-    const rows = Array.from({ length: settings.members }, (_, index) => {
-      const i = index + 1;
-      const year = 2010 + (i % 15);
-      return `${i},${names[i % names.length] ?? 'Ada'},Müller${i % 97},19${60 + (i % 40)}-0${1 + (i % 9)}-1${i % 10},Weg ${i},49074,Osnabrück,m${i}@example.org,,,${year}-0${1 + (i % 9)}-15,${i % 10 === 0 ? '2025-12-31' : ''}`;
-    });
-    await importMembers(runtime, CLI_ACTOR, `${[header, ...rows].join('\n')}\n`, {
-      dryRun: false,
-    });
-    const members = await runtime.db.selectFrom('members').select(['id', 'joined_on']).execute();
-    const now = new Date().toISOString();
-    await runtime.db.transaction().execute(async (trx) => {
-      for (let start = 0; start < members.length; start += 1000)
-        await trx
-          .insertInto('member_fees')
-          .values(
-            members.slice(start, start + 1000).map((member) => ({
-              id: newId(),
-              member_id: member.id,
-              amount_cents: 500,
-              interval_months: 1,
-              valid_from: member.joined_on,
-              created_at: now,
-              created_by: 'bench',
-            })),
-          )
-          .execute();
-      for (let start = 0; start < settings.payments; start += 1000) {
-        const count = Math.min(1000, settings.payments - start);
-        await trx
-          .insertInto('bookings')
-          .values(
-            Array.from({ length: count }, (_, offset) => {
-              const i = start + offset;
-              return {
-                id: newId(),
-                member_id: members[i % members.length]?.id ?? '',
-                booked_on: `${2010 + (i % 16)}-0${1 + (i % 9)}-01`,
-                amount_cents: 500,
-                reference: `Beitrag ${i}`,
-                kind: 'payment' as const,
-                reverses_id: null,
-                source: 'manual' as const,
-                import_row_id: null,
-                created_at: now,
-                created_by: 'bench',
-              };
-            }),
-          )
-          .execute();
-      }
-    });
-    await sql`analyze`.execute(runtime.db);
+    for (const part of splitCsv(memberCsv(settings.members), MAX_CSV_ROWS))
+      await importMembers(runtime, CLI_ACTOR, part, { dryRun: false });
+    await seedPayments(runtime, settings.payments);
     const password = 'benchmark-password-1';
     await createUser(runtime, CLI_ACTOR, { username: 'bench', password, roles: ['board'] });
     return { username: 'bench', password };
@@ -435,17 +366,4 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
   return rows;
 }
 
-// Run directly (`node --import tsx bench/memory.ts`): print the table; started by bench/run.ts
-// (BENCH_ROWS_FILE set), also hand it the rows as JSON.
-if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) {
-  const log = (line: string) => {
-    console.log(line);
-  };
-  const rows = await run({ args: process.argv.slice(2), log });
-  for (const row of rows)
-    console.log(
-      `| ${[row.name, row.treff, row.peer, row.ratio, row.target, row.met === null ? '–' : row.met ? 'met' : 'missed'].join(' | ')} |`,
-    );
-  const out = process.env['BENCH_ROWS_FILE'];
-  if (out) await writeFile(out, JSON.stringify(rows));
-}
+runIfMain(import.meta.url, run);

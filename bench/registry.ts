@@ -22,7 +22,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { createRuntime, type Runtime } from '../src/app.ts';
 import { createUser } from '../src/auth/index.ts';
 import { CLI_ACTOR } from '../src/core/audit/index.ts';
@@ -32,6 +31,7 @@ import { silentLogger } from '../src/core/log.ts';
 import { importMembers } from '../src/members/index.ts';
 import { runRetention } from '../src/retention/index.ts';
 import { EXAMPLE_CONFIG } from '../test/support/app.ts';
+import { loginOverHttp } from '../test/support/client.ts';
 import { MAX_CSV_ROWS } from '../src/core/csv.ts';
 import {
   benchEnv,
@@ -45,73 +45,7 @@ import {
   type BenchOptions,
   type BenchRow,
 } from './support.ts';
-
-const FIRST = [
-  'Ada',
-  'Alan',
-  'Grace',
-  'Linus',
-  'Margaret',
-  'Dennis',
-  'Barbara',
-  'Ken',
-  'Radia',
-  'Tim',
-  'Hedy',
-  'Jörg',
-  'Käthe',
-  'Özlem',
-  'Sören',
-];
-const LAST = [
-  'Lovelace',
-  'Turing',
-  'Hopper',
-  'Torvalds',
-  'Hamilton',
-  'Ritchie',
-  'Liskov',
-  'Thompson',
-  'Perlman',
-  'Müller',
-  'Schäfer',
-  'Weiß',
-  'Becker',
-  'Wagner',
-  'Krüger',
-];
-const CITIES = ['Osnabrück', 'Bramsche', 'Melle', 'Georgsmarienhütte', 'Bad Iburg', 'Wallenhorst'];
-
-function pick<T>(list: readonly T[], index: number): T {
-  return list[index % list.length] as T;
-}
-
-function memberCsv(count: number): string {
-  const lines = [
-    'member_number,first_name,last_name,birth_date,street,postcode,city,email,phone,openpgp_fingerprint,joined_on,left_on',
-  ];
-  for (let i = 1; i <= count; i++) {
-    const joined = `20${String(10 + (i % 15)).padStart(2, '0')}-0${1 + (i % 9)}-15`;
-    const left = i % 10 === 0 ? '2025-12-31' : '';
-    lines.push(
-      [
-        i,
-        pick(FIRST, i * 7),
-        `${pick(LAST, i * 13)}${i % 50}`,
-        `19${60 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
-        `Weg ${i}`,
-        '49074',
-        pick(CITIES, i),
-        `m${i}@example.org`,
-        i % 3 ? `+49 541 ${100000 + i}` : '',
-        '',
-        joined,
-        left,
-      ].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
+import { CITIES, FIRST, LAST, memberCsv, pick, seedPayments, splitCsv } from './registry-data.ts';
 
 function summary(label: string, samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -258,16 +192,7 @@ export async function run({ args, log }: BenchOptions): Promise<BenchRow[]> {
     const pid = server.pid ?? 0;
     if (idle) await idleRss(log, pid, 'start', [3, 15, 30, 60]);
 
-    const loginPage = await (await fetch(`${base}/login`)).text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(loginPage)?.[1] ?? '';
-    const login = await fetch(`${base}/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-      body: new URLSearchParams({ _csrf: token, username: 'bench', password }).toString(),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    if (login.status !== 303 || !cookie) throw new Error(`login failed: ${login.status}`);
+    const cookie = await loginOverHttp(base, 'bench', password);
 
     const timed = async (path: string): Promise<number> => {
       const begin = performance.now();
@@ -337,62 +262,6 @@ export async function run({ args, log }: BenchOptions): Promise<BenchRow[]> {
     if (values.keep) log(`kept the bench's declaration and database in ${dir}`);
     else await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** CSV text cut into files of at most `rows` data rows, each with the header. */
-function splitCsv(csv: string, rows: number): string[] {
-  const [header, ...lines] = csv.trimEnd().split('\n');
-  const files: string[] = [];
-  for (let start = 0; start < lines.length; start += rows)
-    files.push(`${header ?? ''}\n${lines.slice(start, start + rows).join('\n')}\n`);
-  return files;
-}
-
-/** A monthly fee per member and `payments` payments spread over them, then fresh statistics. */
-async function seedPayments(runtime: Runtime, payments: number): Promise<void> {
-  const members = await runtime.db.selectFrom('members').select(['id', 'joined_on']).execute();
-  const now = new Date().toISOString();
-  await runtime.db.transaction().execute(async (trx) => {
-    for (let start = 0; start < members.length; start += 1000) {
-      await trx
-        .insertInto('member_fees')
-        .values(
-          members.slice(start, start + 1000).map((m) => ({
-            id: newId(),
-            member_id: m.id,
-            amount_cents: 500,
-            interval_months: 1,
-            valid_from: m.joined_on,
-            created_at: now,
-            created_by: 'bench',
-          })),
-        )
-        .execute();
-    }
-    for (let start = 0; start < payments; start += 1000) {
-      const rows = [];
-      for (let i = start; i < Math.min(payments, start + 1000); i++) {
-        const member = members[i % members.length];
-        if (!member) continue;
-        rows.push({
-          id: newId(),
-          member_id: member.id,
-          booked_on: `20${String(10 + (i % 16)).padStart(2, '0')}-0${1 + (i % 9)}-01`,
-          amount_cents: 500,
-          reference: `Beitrag ${i}`,
-          kind: 'payment' as const,
-          reverses_id: null,
-          source: 'manual' as const,
-          import_row_id: null,
-          created_at: now,
-          created_by: 'bench',
-        });
-      }
-      await trx.insertInto('bookings').values(rows).execute();
-    }
-  });
-  // Fresh statistics, as PostgreSQL's autovacuum would gather within a minute (SQLite: same).
-  await sql`analyze`.execute(runtime.db);
 }
 
 runIfMain(import.meta.url, run);

@@ -12,7 +12,6 @@
  */
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAccount, runSync } from '../src/accounts/index.ts';
 import { CLI_ACTOR } from '../src/core/audit/index.ts';
@@ -23,7 +22,14 @@ import { renderAll } from '../src/services/index.ts';
 import { startAccountStack } from '../test/support/account-stack.ts';
 import { createTestApp } from '../test/support/app.ts';
 import { waitFor } from '../test/support/daemons.ts';
-import type { BenchRow } from './camt.ts';
+import {
+  isRoot,
+  ratio,
+  runIfMain,
+  skippedRow,
+  type BenchOptions,
+  type BenchRow,
+} from './support.ts';
 
 const DOMAIN = 'chaostreff-osnabrueck.de';
 const HEADER =
@@ -43,8 +49,20 @@ async function countDelivered(home: string): Promise<number> {
 }
 
 /** Runs the benchmark and returns its rows. */
-export async function run(options: { members?: number } = {}): Promise<BenchRow[]> {
-  const members = options.members ?? 1000;
+export async function run({ args, log }: BenchOptions): Promise<BenchRow[]> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { members: { type: 'string', default: '1000' } },
+  });
+  const members = Number(values.members);
+  if (!isRoot())
+    return [
+      skippedRow(
+        `${members} reminder mails, approved run → Postfix accepted`,
+        'throughput reported',
+        'needs root (daemons in a private mount namespace)',
+      ),
+    ];
   const t = await createTestApp('sqlite');
   const root = await mkdtemp('/run/treff-bench-reminders-');
   await chmod(root, 0o755);
@@ -113,13 +131,16 @@ export async function run(options: { members?: number } = {}): Promise<BenchRow[
       const peerStarted = performance.now();
       await sendRun({ ...t.deps, mailer: outbox }, CLI_ACTOR, 'bench-outbox-run-000001', keys);
       const peer = performance.now() - peerStarted;
+      log(
+        `sent ${result.sent}: accepted after ${Math.round(accepted)} ms, delivered after ${Math.round(delivered)} ms, outbox ${Math.round(peer)} ms`,
+      );
       const rate = (ms: number) => `${Math.round((result.sent / ms) * 1000)} mails/s`;
       return [
         {
           name: `${result.sent} reminder mails, approved run → Postfix accepted`,
           treff: `${(accepted / 1000).toFixed(1)} s (${rate(accepted)})`,
           peer: `outbox mailer (files) ${(peer / 1000).toFixed(1)} s (${rate(peer)})`,
-          ratio: `${(accepted / peer).toFixed(2)}×`,
+          ratio: ratio(accepted, peer),
           target: 'throughput reported',
           met: null,
         },
@@ -141,8 +162,4 @@ export async function run(options: { members?: number } = {}): Promise<BenchRow[
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { members: { type: 'string', default: '1000' } } });
-  for (const row of await run({ members: Number(values.members) }))
-    console.log(JSON.stringify(row));
-}
+runIfMain(import.meta.url, run);

@@ -75,6 +75,8 @@ const JOBS: readonly Job[] = [
   { name: 'requests', script: 'requests.ts', args: [], quick: ['--mails', '200'] },
   { name: 'imports', script: 'imports.ts', args: [], quick: ['--rows', '5000'] },
   { name: 'memory', script: 'memory.ts', args: [], quick: [] },
+  { name: 'camt', script: 'camt.ts', args: [], quick: ['--rounds', '1'] },
+  { name: 'reminders', script: 'reminders.ts', args: [], quick: ['--members', '200'] },
 ];
 
 const { values } = parseArgs({
