@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type Outcome } from './gnupg.ts';
@@ -112,6 +112,25 @@ export function cacheDir(): string {
  * under cacheDir() for a day; a marker records the package list it was made for.
  */
 export async function baseRoot(): Promise<string> {
+  // Two test files may ask at once (the setup test, the Dovecot 2.4 test): one makes it.
+  await mkdir(cacheDir(), { recursive: true });
+  const lock = join(cacheDir(), `${SUITE}-base.lock`);
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      await new Promise((done) => setTimeout(done, 2000));
+    }
+  }
+  try {
+    return await makeBaseRoot();
+  } finally {
+    await rmdir(lock);
+  }
+}
+
+async function makeBaseRoot(): Promise<string> {
   const dir = join(cacheDir(), `${SUITE}-base`);
   const marker = join(dir, '.treff-e2e-base');
   const wanted = [...BASE_PACKAGES, ...SETUP_PACKAGES].join(' ');

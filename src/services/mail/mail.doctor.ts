@@ -8,7 +8,7 @@ import type { RootFs } from '../rootfs.ts';
  * names what Postfix always logs.
  */
 
-/** Dovecot's `%` variables in a log format: `%u`, `%{rip}` → `u`, `rip`. */
+/** Dovecot's `%` variables in a log format: `%u`, `%{rip}`, 2.4's `%{remote_ip | x}` → `u`, `rip`, `remote_ip`. */
 function dovecotVariables(format: string): string[] {
   return [...format.matchAll(/%(?:\{([A-Za-z_:]+)[^}]*\}|([A-Za-z$]))/g)].map(
     (match) => match[1] ?? match[2] ?? '',
@@ -68,7 +68,7 @@ async function dovecotFindings(fs: RootFs, promise: string): Promise<Finding[]> 
   const loginFormat =
     elements?.value ?? 'user=<%u> method=%m rip=%r lip=%l mpid=%e %c session=<%{session}>';
   const extra = dovecotVariables(loginFormat).filter(
-    (v) => !['u', 'n', 'r', 'user', 'username', 'rip'].includes(v),
+    (v) => !['u', 'n', 'r', 'user', 'username', 'rip', 'remote_ip'].includes(v),
   );
   findings.push(
     check(extra.length === 0, {
@@ -106,12 +106,15 @@ async function dovecotFindings(fs: RootFs, promise: string): Promise<Finding[]> 
     const value = values.get(key)?.value;
     return value !== undefined && !/^(no|)$/.test(value);
   });
+  // Dovecot 2.4 replaced auth_debug and mail_debug by debug categories (`log_debug = category=auth`).
+  const logDebug = values.get('log_debug')?.value;
+  if (logDebug !== undefined && logDebug !== '') debug.push(`log_debug = ${logDebug}`);
   findings.push(
     check(debug.length === 0, {
       promise,
       file: '/etc/dovecot/conf.d',
       setting: 'debug logging',
-      expected: 'auth_verbose_passwords, auth_debug, mail_debug off',
+      expected: 'auth_verbose_passwords, auth_debug, mail_debug (2.4: log_debug) off',
       actual: debug.length === 0 ? 'off' : debug.join(', '),
       fix: RENDER_FIX,
     }),
