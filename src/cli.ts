@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createServer } from 'node:http';
 import { getRequestListener, type ServerType } from '@hono/node-server';
 import { Command, Option } from 'commander';
@@ -54,6 +54,7 @@ import {
   defaultInstall,
   registerDoctorCommands,
   renderAll,
+  detectDovecot,
   writeRendered,
 } from './services/index.ts';
 import { registerSetupCommand, SetupError } from './setup/index.ts';
@@ -607,6 +608,10 @@ function registerServiceCommands(program: Command, io: CliIO): void {
           installDir: options.installDir,
           user: options.user,
           configFile: config.file,
+          // The Dovecot syntax of the system the files are for (--out is its root).
+          dovecot: await detectDovecot(config.services.mail?.dovecot, (path) =>
+            readFile(join(resolve(options.out), path), 'utf8').catch(() => null),
+          ),
         };
         const written = await writeRendered(resolve(options.out), renderAll(config, install), {
           force: options.force === true,

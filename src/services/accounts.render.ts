@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import type { DovecotVersion } from './mail/mail.version.ts';
 import type { Config } from '../core/config/load.ts';
 import { SERVER_NODE_FLAGS } from '../core/node-flags.ts';
 import { systemdPath } from './formats.ts';
@@ -19,6 +20,8 @@ export interface InstallOptions {
   configFile: string;
   /** The Unix user the web server runs as. */
   user: string;
+  /** Dovecot's configuration syntax (mail.version.ts decides it for a target). */
+  dovecot: DovecotVersion;
 }
 
 /** Defaults for a Debian install. */
@@ -27,6 +30,9 @@ export function defaultInstall(config: Config): InstallOptions {
     installDir: '/opt/treff',
     configFile: `/etc/treff/${basename(config.file)}`,
     user: 'treff',
+    // Without a target to look at: the declared syntax, else 2.3 (the host tests' Debian 12).
+    // `treff services render` and `treff setup` decide for their target (mail.version.ts).
+    dovecot: config.services.mail?.dovecot ?? '2.3',
   };
 }
 

@@ -11,6 +11,7 @@ import {
   renderJvbPrivacy,
 } from './jitsi/jitsi.render.ts';
 import { renderJournald, renderLogrotate, renderTmpfiles } from './logs/logs.render.ts';
+import { renderDovecot24Logging } from './mail/mail.dovecot24.render.ts';
 import { renderDovecotLogging, renderPostfixPrivacy } from './mail/mail.render.ts';
 import { renderNginxPrivacy, renderNginxWebsite } from './nginx/nginx.render.ts';
 import {
@@ -74,7 +75,11 @@ export function renderDaemons(config: Config, install: InstallOptions): Rendered
   }
   if (services.mail) {
     files.push(
-      { path: 'etc/dovecot/conf.d/99-treff-logging.conf', content: renderDovecotLogging(config) },
+      {
+        path: 'etc/dovecot/conf.d/99-treff-logging.conf',
+        content:
+          install.dovecot === '2.4' ? renderDovecot24Logging(config) : renderDovecotLogging(config),
+      },
       { path: 'etc/postfix/treff/privacy.cf.treff', content: renderPostfixPrivacy(config) },
     );
   }

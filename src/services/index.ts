@@ -4,6 +4,7 @@ export { GENERATED_MARK } from './quoting.ts';
 export { tlsPaths } from './declared.ts';
 export { BASHRC_HOOK } from './shell/shell.render.ts';
 export * from './accounts.render.ts';
+export { detectDovecot, type DovecotVersion } from './mail/mail.version.ts';
 export { registerDoctorCommands, type DoctorCliContext } from './doctor.cli.ts';
 export { diagnose, DOCTOR_CHECKS } from './doctor.checks.ts';
 export {

@@ -8,27 +8,84 @@ import { EXAMPLE_CONFIG } from '../../test/support/app.ts';
 import { parseConfig } from '../core/config/load.ts';
 import { ConflictError } from '../core/errors.ts';
 import { luaString, dovecotString, bareToken } from './quoting.ts';
-import { renderAll, writeRendered } from './render.ts';
+import { defaultInstall } from './accounts.render.ts';
+import { detectDovecot, type DovecotVersion } from './mail/mail.version.ts';
+import { renderAll, writeRendered, type RenderedFile } from './render.ts';
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'chaostreff');
+const FIXTURE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
+const FIXTURES = join(FIXTURE_ROOT, 'chaostreff');
+/** The Dovecot 2.4 files (Debian 13); everything else is the same as under chaostreff/. */
+const FIXTURES_DOVECOT_24 = join(FIXTURE_ROOT, 'chaostreff-dovecot-2.4');
 
-async function exampleFiles() {
+async function exampleFiles(dovecot: DovecotVersion = '2.3') {
   // Rendered as if the declaration lived at /etc/treff/treff.yaml, so the expected files do not
   // depend on where the repository is checked out.
   const config = parseConfig(await readFile(EXAMPLE_CONFIG, 'utf8'), '/etc/treff/treff.yaml');
-  return renderAll(config);
+  return renderAll(config, { ...defaultInstall(config), dovecot });
 }
 
 test('every rendered file equals its committed expected file', async () => {
-  for (const file of await exampleFiles()) {
-    const expected = join(FIXTURES, file.path);
+  await compareFixtures(await exampleFiles('2.3'), FIXTURES);
+});
+
+test('the Dovecot 2.4 files equal their committed expected files, the rest is unchanged', async () => {
+  const v23 = await exampleFiles('2.3');
+  const v24 = await exampleFiles('2.4');
+  assert.deepEqual(
+    v24.map((file) => file.path),
+    v23.map((file) => file.path),
+  );
+  const changed = v24.filter((file, i) => file.content !== v23[i]?.content);
+  assert.deepEqual(changed.map((file) => file.path).sort(), [
+    'etc/dovecot/conf.d/10-auth.conf',
+    'etc/dovecot/conf.d/99-treff-logging.conf',
+    'etc/dovecot/conf.d/99-treff.conf',
+    'etc/dovecot/conf.d/auth-treff.conf.ext',
+  ]);
+  await compareFixtures(changed, FIXTURES_DOVECOT_24);
+});
+
+test('chooses the Dovecot syntax: declared, installed, Debian release, else 2.4', async () => {
+  const files = (entries: Record<string, string>) => (path: string) =>
+    Promise.resolve(entries[path] ?? null);
+  const status = (version: string, state = 'install ok installed') =>
+    `Package: dovecot-core\nStatus: ${state}\nVersion: ${version}\n`;
+  const dpkg = '/var/lib/dpkg/status';
+  assert.equal(await detectDovecot(undefined, files({})), '2.4');
+  assert.equal(await detectDovecot(undefined, files({ '/etc/debian_version': '12.8\n' })), '2.3');
+  assert.equal(await detectDovecot(undefined, files({ '/etc/debian_version': '13.1\n' })), '2.4');
+  assert.equal(
+    await detectDovecot(undefined, files({ [dpkg]: status('2:2.3.19.1+dfsg1-2.1') })),
+    '2.3',
+  );
+  assert.equal(
+    await detectDovecot(undefined, files({ [dpkg]: status('1:2.4.1+dfsg1-6+deb13u7') })),
+    '2.4',
+  );
+  // A removed package leaves its block; the release decides then.
+  assert.equal(
+    await detectDovecot(
+      undefined,
+      files({
+        [dpkg]: status('1:2.4.1', 'deinstall ok config-files'),
+        '/etc/debian_version': '12.8',
+      }),
+    ),
+    '2.3',
+  );
+  assert.equal(await detectDovecot('2.3', files({ [dpkg]: status('1:2.4.1') })), '2.3');
+});
+
+async function compareFixtures(files: readonly RenderedFile[], dir: string): Promise<void> {
+  for (const file of files) {
+    const expected = join(dir, file.path);
     if (process.env['UPDATE_FIXTURES'] === '1') {
       await mkdir(dirname(expected), { recursive: true });
       await writeFile(expected, file.content);
     }
     assert.equal(file.content, await readFile(expected, 'utf8'), file.path);
   }
-});
+}
 
 test('never overwrites a file it did not write, unless forced', async () => {
   const out = await mkdtemp(join(tmpdir(), 'treff-render-'));

@@ -21,6 +21,12 @@ import {
   renderPostfixMain,
   renderPostfixMaster,
 } from './mail/mail.accounts.render.ts';
+import {
+  renderDovecot24Auth,
+  renderDovecot24PasswdFile,
+  renderDovecot24Treff,
+} from './mail/mail.dovecot24.render.ts';
+import type { DovecotVersion } from './mail/mail.version.ts';
 import { renderProsodyAuth } from './prosody/prosody.accounts.render.ts';
 import { GENERATED_MARK } from './quoting.ts';
 import { renderNsswitch, renderSshd } from './shell/shell.accounts.render.ts';
@@ -37,9 +43,7 @@ export function renderAll(
   install: InstallOptions = defaultInstall(config),
 ): RenderedFile[] {
   return [
-    { path: 'etc/dovecot/conf.d/10-auth.conf', content: renderDovecotAuth() },
-    { path: 'etc/dovecot/conf.d/auth-treff.conf.ext', content: renderDovecotPasswdFile() },
-    { path: 'etc/dovecot/conf.d/99-treff.conf', content: renderDovecotTreff(config) },
+    ...renderDovecotAccounts(config, install.dovecot),
     { path: 'etc/postfix/treff/main.cf.treff', content: renderPostfixMain(config) },
     { path: 'etc/postfix/treff/master.cf.treff', content: renderPostfixMaster() },
     { path: 'etc/prosody/conf.d/treff-auth.cfg.lua', content: renderProsodyAuth(config, install) },
@@ -55,6 +59,23 @@ export function renderAll(
     },
     { path: 'etc/systemd/system/treff-apply.path', content: renderApplyPath(config, install) },
     ...renderDaemons(config, install),
+  ];
+}
+
+/** Dovecot's account files in the syntax of the target's version. */
+function renderDovecotAccounts(config: Config, version: DovecotVersion): RenderedFile[] {
+  const v24 = version === '2.4';
+  const conf = 'etc/dovecot/conf.d';
+  return [
+    { path: `${conf}/10-auth.conf`, content: v24 ? renderDovecot24Auth() : renderDovecotAuth() },
+    {
+      path: `${conf}/auth-treff.conf.ext`,
+      content: v24 ? renderDovecot24PasswdFile() : renderDovecotPasswdFile(),
+    },
+    {
+      path: `${conf}/99-treff.conf`,
+      content: v24 ? renderDovecot24Treff(config) : renderDovecotTreff(config),
+    },
   ];
 }
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { parseConfig, type Config } from '../core/config/load.ts';
 import { formatIssues } from '../core/errors.ts';
-import { diagnose, formatFinding, summarize } from '../services/index.ts';
+import { detectDovecot, diagnose, formatFinding, summarize } from '../services/index.ts';
 import { checkForeign, enableableUnits, renderedFiles, writeConfigs } from './configs.ts';
 import { SetupError, type SetupContext, type StepStatus } from './context.ts';
 import { CONFIG_FILE, createDeclaration, TEMPLATE, type DeclarationValues } from './declaration.ts';
@@ -65,7 +65,15 @@ export async function runSetup(
   const declaration = await declarationText(context, options);
   const config = checkedConfig(declaration, deps);
   await preflight(context, config, options, deps);
-  const install = { installDir: options.installDir, configFile: CONFIG_FILE, user: TREFF_USER };
+  const dovecot = await detectDovecot(config.services.mail?.dovecot, (path) =>
+    context.target.read(path),
+  );
+  const install = {
+    installDir: options.installDir,
+    configFile: CONFIG_FILE,
+    user: TREFF_USER,
+    dovecot,
+  };
   const files = renderedFiles(config, install);
   // Refused before anything changes when a file treff would replace is someone else's.
   await checkForeign(context, files);

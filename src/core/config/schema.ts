@@ -328,6 +328,12 @@ const MailService = z.strictObject({
   domain: Domain,
   imap: z.boolean().default(true),
   smtp: z.boolean().default(true),
+  dovecot: z
+    .enum(['2.3', '2.4'])
+    .optional()
+    .describe(
+      "Dovecot's configuration syntax (Debian 12: 2.3, Debian 13: 2.4). Default: the installed dovecot-core's, else the Debian release's, else 2.4.",
+    ),
 });
 
 const Xmpp = z.strictObject({

@@ -61,7 +61,11 @@ ssl = required
 ssl_cert = <${bareToken(tls.certificate)}
 ssl_key = <${bareToken(tls.key)}
 
-service auth {
+${DOVECOT_POSTFIX_SOCKETS}`;
+}
+
+/** The SASL and LMTP sockets where renderPostfixMain points Postfix (the same in 2.3 and 2.4). */
+export const DOVECOT_POSTFIX_SOCKETS = `service auth {
   unix_listener /var/spool/postfix/private/auth {
     mode = 0660
     user = postfix
@@ -76,7 +80,6 @@ service lmtp {
   }
 }
 `;
-}
 
 /** Lines for Postfix's main.cf (apply with `postconf -e`, see the README). */
 export function renderPostfixMain(config: Config): string {
