@@ -229,94 +229,74 @@ describe('treff setup on a fresh Debian 13 VServer', { skip, timeout: 15 * 60_00
     assert.equal(login.stdout.trim(), MEMBER);
   });
 
-  test(
-    'an XMPP client logs in with STARTTLS and joins a room',
-    {
-      todo: "Node's TLS rejects Prosody's certificate with DEPTH_ZERO_SELF_SIGNED_CERT although it is the one nginx shows and the client trusts through NODE_EXTRA_CA_CERTS (not yet diagnosed)",
-    },
-    async () => {
-      const joined = await runLong(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(REPO, 'test/support/xmpp-join.ts'),
-          VSERVER_ADDRESS,
-          '5222',
-          DOMAIN,
-          MEMBER,
-          ROOM,
-        ],
-        {
-          env: { ...process.env, NODE_EXTRA_CA_CERTS: await certFile() },
-          input: PASSWORD,
-          timeoutMs: 60_000,
-        },
-      );
-      assert.equal(joined.code, 0, `xmpp: ${joined.stdout}${joined.stderr}`);
-      const result = JSON.parse(joined.stdout) as { jid: string; presence: string };
-      assert.match(result.jid, new RegExp(`^${MEMBER}@${DOMAIN.replace('.', '\\.')}/`));
-      // The room answered with the occupant's own presence (status 110).
-      assert.match(result.presence, /http:\/\/jabber\.org\/protocol\/muc#user/);
-      assert.match(result.presence, /<status code="110"\/>/);
-      // Port 5222 offers STARTTLS with the server's certificate for the domain.
-      const starttls = await runLong(
-        'openssl',
-        [
-          's_client',
-          '-starttls',
-          'xmpp',
-          '-xmpphost',
-          DOMAIN,
-          '-connect',
-          `${VSERVER_ADDRESS}:5222`,
-        ],
-        { input: '', timeoutMs: 30_000 },
-      );
-      assert.match(starttls.stdout, /subject=CN ?= ?club\.example/);
-    },
-  );
+  test('an XMPP client logs in with STARTTLS and joins a room', async () => {
+    const joined = await runLong(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(REPO, 'test/support/xmpp-join.ts'),
+        VSERVER_ADDRESS,
+        '5222',
+        DOMAIN,
+        MEMBER,
+        ROOM,
+      ],
+      {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: await certFile() },
+        input: PASSWORD,
+        timeoutMs: 60_000,
+      },
+    );
+    assert.equal(joined.code, 0, `xmpp: ${joined.stdout}${joined.stderr}`);
+    const result = JSON.parse(joined.stdout) as { jid: string; presence: string };
+    assert.match(result.jid, new RegExp(`^${MEMBER}@${DOMAIN.replace('.', '\\.')}/`));
+    // The room answered with the occupant's own presence (status 110).
+    assert.match(result.presence, /http:\/\/jabber\.org\/protocol\/muc#user/);
+    assert.match(result.presence, /<status code="110"\/>/);
+    // Port 5222 offers STARTTLS with the server's certificate for the domain.
+    const starttls = await runLong(
+      'openssl',
+      ['s_client', '-starttls', 'xmpp', '-xmpphost', DOMAIN, '-connect', `${VSERVER_ADDRESS}:5222`],
+      { input: '', timeoutMs: 30_000 },
+    );
+    assert.match(starttls.stdout, /subject=CN ?= ?club\.example/);
+  });
 
-  test(
-    "gpg --locate-external-keys finds the member's key over HTTPS (WKD)",
-    {
-      todo: "gpg ends with 'error retrieving via WKD: General error' against the VServer's nginx (not yet diagnosed)",
-    },
-    async () => {
-      const home = await gnupgHome();
-      const client = await gnupgHome();
-      const namespace = await startTcpWkdNamespace(DOMAIN, serverCert, {
-        host: VSERVER_ADDRESS,
-        port: 443,
-      });
-      try {
-        const fingerprint = await generateGpgKey(home, `Alice <${MEMBER}@${DOMAIN}>`);
-        await writeFile(
-          join(vserver!.root, 'var/tmp/alice.asc'),
-          await home.gpgOk(['--armor', '--export', fingerprint]),
-        );
-        await treff(['keys', 'publish', `${MEMBER}@${DOMAIN}`, '/var/tmp/alice.asc']);
-        const found = await namespace.run(
-          [
-            'gpg',
-            '--batch',
-            '--with-colons',
-            '--auto-key-locate',
-            'clear,wkd',
-            '--locate-external-keys',
-            `${MEMBER}@${DOMAIN}`,
-          ],
-          { env: client.env },
-        );
-        assert.equal(found.code, 0, `gpg: ${found.stderr}`);
-        assert.match(found.stdout, new RegExp(`fpr:+${fingerprint}:`));
-      } finally {
-        await namespace.close();
-        await home.remove();
-        await client.remove();
-      }
-    },
-  );
+  test("gpg --locate-external-keys finds the member's key over HTTPS (WKD)", async () => {
+    const home = await gnupgHome();
+    const client = await gnupgHome();
+    const namespace = await startTcpWkdNamespace(DOMAIN, serverCert, {
+      host: VSERVER_ADDRESS,
+      port: 443,
+    });
+    try {
+      const fingerprint = await generateGpgKey(home, `Alice <${MEMBER}@${DOMAIN}>`);
+      await writeFile(
+        join(vserver!.root, 'var/tmp/alice.asc'),
+        await home.gpgOk(['--armor', '--export', fingerprint]),
+      );
+      await treff(['keys', 'publish', `${MEMBER}@${DOMAIN}`, '/var/tmp/alice.asc']);
+      const found = await namespace.run(
+        [
+          'gpg',
+          '--batch',
+          '--with-colons',
+          '--auto-key-locate',
+          'clear,wkd',
+          '--locate-external-keys',
+          `${MEMBER}@${DOMAIN}`,
+        ],
+        { env: client.env },
+      );
+      assert.equal(found.code, 0, `gpg: ${found.stderr}`);
+      assert.match(found.stdout, new RegExp(`fpr:+${fingerprint}:`));
+    } finally {
+      await namespace.close();
+      await home.remove();
+      await client.remove();
+    }
+  });
 
   test('Chromium opens the website and the policy, and no cookie is set', async () => {
     const browser = await chromium.launch({
