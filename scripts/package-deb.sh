@@ -59,8 +59,9 @@ find "$stage/opt/treff/node_modules" -xtype l -delete
 find "$stage/opt/treff/node_modules" -mindepth 1 -type d -empty -delete
 
 # /usr/bin/treff: Debian's node with the server's flags (src/core/node-flags.ts).
-flags=$(node --input-type=module -e \
-  'import("./dist/core/node-flags.js").then((m) => console.log(m.SERVER_NODE_FLAGS.join(" ")))')
+# dist/ is one bundle (scripts/build.ts): the flags come from the source, through tsx.
+flags=$(node --import tsx --input-type=module -e \
+  'import("./src/core/node-flags.ts").then((m) => console.log(m.SERVER_NODE_FLAGS.join(" ")))')
 cat > "$stage/usr/bin/treff" << EOF
 #!/bin/sh
 exec /usr/bin/node $flags /opt/treff/dist/main.js "\$@"

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_CONFIG } from '../../test/support/app.ts';
 import { parseConfig, type Config } from '../core/config/load.ts';
+import { defaultInstall } from './accounts.render.ts';
 import { diagnose } from './doctor.checks.ts';
 import { formatFinding, summarize, type DoctorReport, type Finding } from './doctor.ts';
 import { prosodyHostDir } from './prosody/prosody.render.ts';
@@ -142,6 +143,19 @@ describe('treff doctor on the rendered configuration', () => {
     const report = await diagnose(config, { root, now: NOW });
     assert.deepEqual(errors(report), [], describeErrors(report));
     assert.ok(summarize(report).ok > 80);
+  });
+
+  test("reports no broken promise on Dovecot 2.4's rendered syntax either", async () => {
+    const config = await exampleConfig();
+    const root24 = await mkdtemp(join(tmpdir(), 'treff-doctor-24-'));
+    try {
+      const install = { ...defaultInstall(config), dovecot: '2.4' as const };
+      await writeRendered(root24, renderAll(config, install), { force: false });
+      const report = await diagnose(config, { root: root24, now: NOW });
+      assert.deepEqual(errors(report), [], describeErrors(report));
+    } finally {
+      await rm(root24, { recursive: true, force: true });
+    }
   });
 
   test('reports a declaration that hides the mail addresses Postfix logs', async () => {

@@ -86,7 +86,9 @@ test('fails on a port held by another program, naming it, and accepts one held b
     '/proc/net/tcp6': HEAD,
   });
   await withProcess(target, 4242, 'apache2', 1111);
+  // Postfix's master and the smtpd it forked share the listening socket.
   await withProcess(target, 77, 'master', 2222);
+  await withProcess(target, 78, 'smtpd', 2222);
   const verdicts = await checkPorts(target, await config());
   assert.deepEqual(
     verdicts.map((verdict) => [
@@ -96,10 +98,27 @@ test('fails on a port held by another program, naming it, and accepts one held b
       verdict.params?.['process'],
     ]),
     [
-      ['ok', 'setup.check.ports.ours', 25, 'master'],
+      ['ok', 'setup.check.ports.ours', 25, 'master, smtpd'],
       ['fail', 'setup.check.ports.busy', 80, 'apache2'],
     ],
   );
+});
+
+test('accepts ports held by the children of managed daemons, by their real process names', async () => {
+  const ports = [22, 25, 587, 993, 80, 443, 5222, 5269];
+  const target = await root({
+    '/proc/net/tcp': `${HEAD}${ports.map((port, i) => tcpLine(port, 100 + i)).join('\n')}\n`,
+    '/proc/net/tcp6': HEAD,
+  });
+  // As on a Debian 13 VServer after the first setup: what holds each socket there.
+  const comms = ['sshd', 'smtpd', 'smtpd', 'imap-login', 'nginx', 'nginx', 'lua5.4', 'lua5.4'];
+  for (const [i, comm] of comms.entries()) await withProcess(target, 500 + i, comm, 100 + i);
+  const verdicts = await checkPorts(target, await config());
+  assert.deepEqual(
+    verdicts.filter((verdict) => verdict.level !== 'ok'),
+    [],
+  );
+  assert.equal(verdicts.filter((verdict) => verdict.key === 'setup.check.ports.ours').length, 8);
 });
 
 test('checks the STUN port over UDP only when Jitsi is declared', async () => {

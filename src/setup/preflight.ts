@@ -124,14 +124,22 @@ export function declaredPorts(config: Config): { port: number; udp: boolean }[] 
 }
 
 /**
- * Process names of the daemons treff manages: a port they hold is theirs already (a re-run).
- * Prosody runs as its Lua interpreter.
+ * Process names (`comm`) of the daemons treff manages and of the children that inherit their
+ * listening sockets: a port they hold is theirs already (a re-run). Postfix's master hands its
+ * sockets to smtpd and postscreen, Dovecot's to its login and lmtp processes, OpenSSH 10's sshd
+ * to sshd-session; Prosody runs as its Lua interpreter. treff itself (node) holds no standard port.
  */
 const MANAGED = new Set([
   'sshd',
+  'sshd-session',
   'master',
+  'smtpd',
+  'postscreen',
   'nginx',
   'dovecot',
+  'imap-login',
+  'submission-login',
+  'lmtp',
   'prosody',
   'turnserver',
   'lua5.4',
@@ -150,8 +158,12 @@ export async function checkPorts(target: Target, config: Config): Promise<Verdic
   const verdicts: Verdict[] = [];
   for (const { port, udp } of declaredPorts(config)) {
     const held = listeners.filter((entry) => entry.port === port && entry.udp === udp);
-    const names = [...new Set(held.map((entry) => owners.get(entry.inode) ?? '?'))];
-    const foreign = names.filter((name) => !MANAGED.has(name));
+    // A socket is ours when a managed daemon holds it, whatever else inherited it.
+    const holders = held.map((entry) => [...(owners.get(entry.inode) ?? ['?'])]);
+    const names = [...new Set(holders.flat())].sort();
+    const foreign = [
+      ...new Set(holders.filter((comms) => !comms.some((name) => MANAGED.has(name))).flat()),
+    ].sort();
     const proto = udp ? 'udp' : 'tcp';
     if (foreign.length > 0)
       verdicts.push({
@@ -204,9 +216,9 @@ async function readListeners(target: Target): Promise<Listener[]> {
   return listeners;
 }
 
-/** socket inode → the `comm` of a process holding it. */
-async function socketOwners(target: Target): Promise<Map<string, string>> {
-  const owners = new Map<string, string>();
+/** socket inode → the `comm` of every process holding it. */
+async function socketOwners(target: Target): Promise<Map<string, Set<string>>> {
+  const owners = new Map<string, Set<string>>();
   let pids: string[];
   try {
     pids = (await readdir(target.path('/proc'))).filter((name) => /^\d+$/.test(name));
@@ -224,7 +236,7 @@ async function socketOwners(target: Target): Promise<Map<string, string>> {
     for (const fd of fds) {
       const link = await readlink(target.path(`/proc/${pid}/fd/${fd}`)).catch(() => '');
       const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-      if (inode) owners.set(inode, comm);
+      if (inode) owners.set(inode, (owners.get(inode) ?? new Set()).add(comm));
     }
   }
   return owners;

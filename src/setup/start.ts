@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { runChecked, type SetupContext, type StepStatus } from './context.ts';
+import { runChecked, SetupError, type SetupContext, type StepStatus } from './context.ts';
 
 /** The Debian daemons setup configures, by package, with how a changed config reaches them. */
 const DAEMONS: readonly {
@@ -56,6 +56,11 @@ export async function enableAndStart(
   const daemons = DAEMONS.filter((daemon) => options.installed.has(daemon.pkg));
   const units = [...daemons.map((daemon) => daemon.unit), ...options.treffUnits];
   let changed = false;
+  const failures: SetupError[] = [];
+  const collect = (error: unknown) => {
+    if (!(error instanceof SetupError)) throw error;
+    failures.push(error);
+  };
   if (running && options.changed.some((path) => path.startsWith('/etc/systemd/'))) {
     await runChecked(context, { argv: context.target.systemctl('daemon-reload') });
     changed = true;
@@ -74,13 +79,15 @@ export async function enableAndStart(
         ).stdout.trim() === 'active'
       : true;
     if (enabled.stdout.trim() === 'enabled' && active) continue;
+    changed = true;
+    // One daemon that does not start keeps none of the others from starting; setup fails after.
     await runChecked(context, {
       argv: context.target.systemctl('enable', ...(running ? ['--now'] : []), unit),
-    });
-    changed = true;
+    }).catch(collect);
   }
   if (!running) {
     context.out(context.t(options.start ? 'setup.start.noSystemd' : 'setup.start.notAsked'));
+    throwFirst(failures);
     return changed ? 'changed' : 'unchanged';
   }
   if (options.changed.some((path) => path.startsWith('/etc/systemd/journald.conf.d/'))) {
@@ -90,12 +97,24 @@ export async function enableAndStart(
   for (const daemon of daemons) {
     if (!options.changed.some((path) => daemon.configs.some((prefix) => path.startsWith(prefix))))
       continue;
-    await runChecked(context, { argv: context.target.systemctl(daemon.apply, daemon.unit) });
     changed = true;
+    await runChecked(context, { argv: context.target.systemctl(daemon.apply, daemon.unit) }).catch(
+      collect,
+    );
   }
   if (options.restartTreff && options.treffUnits.includes('treff.service')) {
     await runChecked(context, { argv: context.target.systemctl('restart', 'treff.service') });
     changed = true;
   }
+  throwFirst(failures);
   return changed ? 'changed' : 'unchanged';
+}
+
+/** Throws the first failure, naming the others in its message. */
+function throwFirst(failures: readonly SetupError[]): void {
+  const [first, ...rest] = failures;
+  if (!first) return;
+  if (rest.length === 0) throw first;
+  const message = [first, ...rest].map((error) => error.message).join('\n');
+  throw new SetupError(message, first.exitCode, first.details);
 }

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, cp, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import {
+  access,
+  copyFile,
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -178,13 +188,13 @@ test(
         join(sysusers, 'treff.conf'),
         'u treff - "treff" /var/lib/treff\nu postfix - "Postfix"\ng postdrop -\n',
       );
-      // /opt/treff/dist/main.js: the source through tsx, so the unit runs exactly as rendered.
-      const opt = join(dir, 'opt');
-      await mkdir(join(opt, 'dist'), { recursive: true });
-      await writeFile(
-        join(opt, 'dist', 'main.js'),
-        `process.env.TSX_TSCONFIG_PATH = ${JSON.stringify(join(ROOT, 'tsconfig.json'))};\nconst { register } = await import( ${JSON.stringify(join(ROOT, 'node_modules/tsx/dist/esm/api/index.mjs'))});\nregister();\nawait import(${JSON.stringify(join(ROOT, 'src/main.ts'))});\n`,
-      );
+      // /opt/treff as the package lays it out: the built bundle (npm run build), package.json and
+      // node_modules, bound from the checkout — not paths under /tmp or /var/tmp, which the
+      // units' PrivateTmp hides (a checkout there would vanish from the service's view).
+      const dist = join(ROOT, 'dist', 'main.js');
+      await access(dist).catch(() => {
+        throw new Error(`${dist} is missing: run npm run build first`);
+      });
       const out = join(dir, 'out');
       await mkdir(out);
       await writeFile(join(out, 'probe.sh'), PROBE, { mode: 0o755 });
@@ -201,9 +211,9 @@ test(
         `--bind=${units}:/etc/systemd/system`,
         `--bind-ro=${etcTreff}:/etc/treff`,
         `--bind-ro=${sysusers}:/etc/sysusers.d`,
-        `--bind-ro=${opt}:/opt/treff`,
-        `--bind-ro=${ROOT}`,
-        `--bind-ro=${modules}`,
+        `--bind-ro=${join(ROOT, 'dist')}:/opt/treff/dist`,
+        `--bind-ro=${join(ROOT, 'package.json')}:/opt/treff/package.json`,
+        `--bind-ro=${modules}:/opt/treff/node_modules`,
         `--bind=${out}:/out`,
         '--boot',
         '--',

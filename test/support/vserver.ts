@@ -23,12 +23,18 @@ import { requireTool } from './integration.ts';
 
 export const SUITE = 'trixie';
 export const MIRROR = 'http://deb.debian.org/debian';
-/** Names unique to this test (the branch that made it): namespace, veth ends. */
-export const NETNS = 'setup-e2e-vs';
-const HOST_LINK = 'setup-e2e-h';
-const VSERVER_LINK = 'setup-e2e-v';
-export const HOST_ADDRESS = '10.231.0.1';
-export const VSERVER_ADDRESS = '10.231.0.2';
+/**
+ * Names unique to this test (the branch that made it): namespace, veth ends. Two runs at once on
+ * one host (two checkouts) each set TREFF_E2E_NET (a short name prefix) and TREFF_E2E_SUBNET (the
+ * third octet of 10.231.x.0/24).
+ */
+const NET = process.env['TREFF_E2E_NET'] ?? 'setup-e2e';
+const SUBNET = process.env['TREFF_E2E_SUBNET'] ?? '0';
+export const NETNS = `${NET}-vs`;
+const HOST_LINK = `${NET}-h`;
+const VSERVER_LINK = `${NET}-v`;
+export const HOST_ADDRESS = `10.231.${SUBNET}.1`;
+export const VSERVER_ADDRESS = `10.231.${SUBNET}.2`;
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

@@ -68,6 +68,7 @@ async function dovecotFindings(fs: RootFs, promise: string): Promise<Finding[]> 
   const loginFormat =
     elements?.value ?? 'user=<%u> method=%m rip=%r lip=%l mpid=%e %c session=<%{session}>';
   const extra = dovecotVariables(loginFormat).filter(
+    // Dovecot 2.4 names them %{user} and %{remote_ip}.
     (v) => !['u', 'n', 'r', 'user', 'username', 'rip', 'remote_ip'].includes(v),
   );
   findings.push(
