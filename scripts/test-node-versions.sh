@@ -48,10 +48,11 @@ for version in $versions; do
     rm -rf "$scratch"
     touch "$modules/.built"
   fi
-  # A fresh copy of the checkout (tracked and untracked, not ignored files) per run.
+  # A fresh copy of the checkout (tracked and untracked, not ignored files) per run; symlinks
+  # too, also those whose absolute target exists only on a Debian host (the fixtures of sites-enabled).
   tree="$base/tree"
   rm -rf "$tree" && mkdir -p "$tree"
-  git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh \
+  git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do { [ -e "$f" ] || [ -L "$f" ]; } && printf "%s\0" "$f"; done' sh \
     | tar -cf - --null -T - | tar -xf - -C "$tree"
   ln -s "$modules" "$tree/node_modules"
   echo "== unit tests on Node $("$node_dir/bin/node" --version) (SQLite)"
