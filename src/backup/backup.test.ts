@@ -30,7 +30,7 @@ import {
   type TestApp,
 } from '../../test/support/app.ts';
 import { freePort } from '../../test/support/daemons.ts';
-import { PG_URL, TEST_DIALECTS } from '../../test/support/db.ts';
+import { deadTuplesAfterVacuum, PG_URL, TEST_DIALECTS } from '../../test/support/db.ts';
 import { makeKey } from '../../test/support/keys.ts';
 import { createBackup } from './backup.service.ts';
 import { restoreBackup } from './restore.service.ts';
@@ -213,24 +213,7 @@ for (const dialect of TEST_DIALECTS) {
             await client.query('create extension if not exists pgstattuple schema public');
             for (const table of ['members', 'accounts']) {
               const relation = `${restored.pgSchema ?? 'public'}.${table}`;
-              const dead = async () =>
-                Number(
-                  (
-                    await client.query<{ dead: string }>(
-                      'select dead_tuple_count as dead from public.pgstattuple($1::regclass)',
-                      [relation],
-                    )
-                  ).rows[0]?.dead,
-                );
-              // VACUUM cannot prune a tuple that a transaction still open elsewhere in the same
-              // database may see (the suite runs two files at once in one database); the hourly
-              // release vacuums again, which this loop stands for, a few times at most.
-              let left = await dead();
-              for (let round = 0; left > 0 && round < 20; round++) {
-                await new Promise((resolve) => setTimeout(resolve, 250));
-                await client.query(`vacuum ${relation}`);
-                left = await dead();
-              }
+              const left = await deadTuplesAfterVacuum(client, relation);
               assert.equal(left, 0, `dead tuples in ${table}`);
             }
           } finally {

@@ -8,6 +8,7 @@ import {
   readdir,
   readFile,
   readlink,
+  realpath,
   rename,
   rm,
   stat,
@@ -249,12 +250,26 @@ async function modeProblems(exportDir: string, root: string, paths: string[]): P
   return problems;
 }
 
-/** Compares the export on disk with what the database says it must hold (`treff doctor`). */
+/**
+ * Compares the export on disk with what the database says it must hold (`treff doctor`). The
+ * tree is the one `current` names when the comparison starts (resolved once), so a swap by the
+ * exporter meanwhile does not mix two trees; if that tree is deleted under the comparison (two
+ * swaps in between), it starts again on the new one.
+ */
 export async function compareWkdExport(deps: DirectoryDeps): Promise<ExportComparison | null> {
   const exportDir = deps.config.services.wkd?.exportDir;
   if (!exportDir) return null;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await compareWithTree(deps, exportDir);
+    } catch (error) {
+      if (attempt >= 2 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+async function compareWithTree(deps: DirectoryDeps, exportDir: string): Promise<ExportComparison> {
   const { files } = await exportFiles(deps);
-  const root = join(exportDir, CURRENT_LINK);
   const result: ExportComparison = {
     dir: exportDir,
     present: false,
@@ -263,8 +278,10 @@ export async function compareWkdExport(deps: DirectoryDeps): Promise<ExportCompa
     extra: [],
     modes: [],
   };
+  let root: string;
   let onDisk: string[];
   try {
+    root = await realpath(join(exportDir, CURRENT_LINK));
     onDisk = await listTree(root);
     result.present = true;
   } catch {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { PG_URL, TEST_DIALECTS } from '../../test/support/db.ts';
+import { deadTuplesAfterVacuum, PG_URL, TEST_DIALECTS } from '../../test/support/db.ts';
 import { CLI_ACTOR } from '../core/audit/index.ts';
 import { importMembers, MEMBER_CSV_COLUMNS } from '../members/index.ts';
 import { compileRetention } from './rules.ts';
@@ -81,11 +81,11 @@ for (const dialect of TEST_DIALECTS) {
         try {
           await client.query('create extension if not exists pgstattuple schema public');
           const relation = `${t.deps.pgSchema ?? 'public'}.members`;
-          const dead = await client.query<{ dead: string }>(
-            'select dead_tuple_count as dead from public.pgstattuple($1::regclass)',
-            [relation],
+          assert.equal(
+            await deadTuplesAfterVacuum(client, relation),
+            0,
+            'dead tuples of erased members remain',
           );
-          assert.equal(Number(dead.rows[0]?.dead), 0, 'dead tuples of erased members remain');
           const stats = await client.query<{ vacuumed: Date | null }>(
             'select last_vacuum as vacuumed from pg_stat_user_tables where relid = $1::regclass',
             [relation],

@@ -56,3 +56,31 @@ export async function dropTestSchemas(): Promise<number> {
     await client.end();
   }
 }
+
+/**
+ * Dead tuples left in `relation` (pgstattuple), after vacuuming it again while any remain, a few
+ * times at most: VACUUM cannot prune a tuple that a transaction still open elsewhere in the same
+ * database may see (the suite runs two files at once in one database). The hourly release of
+ * erased pages vacuums again in the same way.
+ */
+export async function deadTuplesAfterVacuum(
+  client: { query: (sql: string, values?: unknown[]) => Promise<{ rows: { dead?: string }[] }> },
+  relation: string,
+): Promise<number> {
+  const dead = async () =>
+    Number(
+      (
+        await client.query(
+          'select dead_tuple_count as dead from public.pgstattuple($1::regclass)',
+          [relation],
+        )
+      ).rows[0]?.dead,
+    );
+  let left = await dead();
+  for (let round = 0; left > 0 && round < 20; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await client.query(`vacuum ${relation}`);
+    left = await dead();
+  }
+  return left;
+}
