@@ -4,42 +4,12 @@
  */
 import { sql } from 'kysely';
 import type { Runtime } from '../src/app.ts';
+import { DEMO_FIRST_NAMES as FIRST, DEMO_LAST_NAMES as LAST } from '../src/demo/demo.ts';
 import { newId } from '../src/core/ids.ts';
 
-export const FIRST = [
-  'Ada',
-  'Alan',
-  'Grace',
-  'Linus',
-  'Margaret',
-  'Dennis',
-  'Barbara',
-  'Ken',
-  'Radia',
-  'Tim',
-  'Hedy',
-  'Jörg',
-  'Käthe',
-  'Özlem',
-  'Sören',
-];
-export const LAST = [
-  'Lovelace',
-  'Turing',
-  'Hopper',
-  'Torvalds',
-  'Hamilton',
-  'Ritchie',
-  'Liskov',
-  'Thompson',
-  'Perlman',
-  'Müller',
-  'Schäfer',
-  'Weiß',
-  'Becker',
-  'Wagner',
-  'Krüger',
-];
+// The demo's fictional names (computing pioneers, some with umlauts for the accent-insensitive
+// search).
+export { DEMO_FIRST_NAMES as FIRST, DEMO_LAST_NAMES as LAST } from '../src/demo/demo.ts';
 export const CITIES = [
   'Osnabrück',
   'Bramsche',

@@ -11,7 +11,8 @@ export function generatePassword(): string {
   return Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
-const FIRST = [
+/** First names of the fictional members (also the benches' registry). */
+export const DEMO_FIRST_NAMES = [
   'Ada',
   'Alan',
   'Grace',
@@ -33,7 +34,8 @@ const FIRST = [
   'Käthe',
   'Jörg',
 ];
-const LAST = [
+/** Last names of the fictional members (also the benches' registry). */
+export const DEMO_LAST_NAMES = [
   'Lovelace',
   'Turing',
   'Hopper',
@@ -70,8 +72,8 @@ export async function seedDemoMembers(
     const joinedOn = addMonths(today, -(3 + index * 2));
     const member = await createMember(deps, CLI_ACTOR, {
       memberNumber: String(index + 1),
-      firstName: FIRST[index % FIRST.length] ?? 'Ada',
-      lastName: LAST[index % LAST.length] ?? 'Lovelace',
+      firstName: DEMO_FIRST_NAMES[index % DEMO_FIRST_NAMES.length] ?? 'Ada',
+      lastName: DEMO_LAST_NAMES[index % DEMO_LAST_NAMES.length] ?? 'Lovelace',
       birthDate: `${1970 + (index % 30)}-0${1 + (index % 9)}-1${index % 10}`,
       street: `Beispielweg ${index + 1}`,
       postcode: '49074',
