@@ -38,7 +38,12 @@ export const sepaMessages = defineMessages({
     'sepa.announce': 'Einzug ankündigen',
     'sepa.announce.hint':
       'Frühestens am {earliest}. Eingezogen wird, was jedes Mitglied mit gültigem Mandat heute schuldet; jedes erhält sofort die Vorabankündigung.',
-    'sepa.announced': 'Der Einzug ist angekündigt: {sent} Vorabankündigungen verschickt.',
+    'sepa.run.title': 'Versand der Vorabankündigungen',
+    'sepa.run.progress':
+      '{told} von {total} Vorabankündigungen verschickt; {noAddress} ohne E-Mail-Adresse, {failed} fehlgeschlagen, {open} offen.',
+    'sepa.run.running': 'Der Versand läuft; diese Seite aktualisiert sich selbst.',
+    'sepa.run.done': 'Fertig. Lastschriften ohne verschickte Vorabankündigung fehlen in der Datei.',
+    'sepa.run.back': 'Zurück zum Lastschrifteinzug',
     'sepa.debits': '{count} Lastschriften, zusammen {total}',
     'sepa.file': 'Datei pain.008.001.08 herunterladen',
     'sepa.exported': 'exportiert',
@@ -91,7 +96,12 @@ export const sepaMessages = defineMessages({
     'sepa.announce': 'Announce collection',
     'sepa.announce.hint':
       'On {earliest} at the earliest. What each member with a valid mandate owes today is collected; each gets the pre-notification at once.',
-    'sepa.announced': 'The collection is announced: {sent} pre-notifications sent.',
+    'sepa.run.title': 'Sending the pre-notifications',
+    'sepa.run.progress':
+      '{told} of {total} pre-notifications sent; {noAddress} without an email address, {failed} failed, {open} open.',
+    'sepa.run.running': 'Sending; this page refreshes itself.',
+    'sepa.run.done': 'Done. Debits whose pre-notification did not go out are left out of the file.',
+    'sepa.run.back': 'Back to direct debit',
     'sepa.debits': '{count} debits, {total} in total',
     'sepa.file': 'Download the pain.008.001.08 file',
     'sepa.exported': 'exported',
