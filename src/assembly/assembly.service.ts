@@ -4,7 +4,12 @@ import { recordAudit, recordAuditBatch, type Actor } from '../core/audit/index.t
 import { localDate } from '../core/clock.ts';
 import type { Deps } from '../core/deps.ts';
 import { parseDuration, subtractDuration } from '../core/duration.ts';
-import { NotFoundError, PayloadTooLargeError, ValidationError } from '../core/errors.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../core/errors.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../core/fs.ts';
 import { translator } from '../core/i18n/index.ts';
 import { newId } from '../core/ids.ts';
@@ -175,6 +180,41 @@ export async function sendInvitation(
   return invitationReport(deps, id);
 }
 
+/**
+ * Sends the invitation in the foreground as a run (the CLI): the web's progress page shows it
+ * like a run started there, and `onProgress` hears after every member how many of those not
+ * reached at the start are done.
+ * @throws as {@link sendInvitation}; ConflictError `invitation_sending` when a run sends it now.
+ */
+export async function sendInvitationRun(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer' | 'background'>,
+  actor: Actor,
+  id: string,
+  onProgress: (done: number, total: number) => void = () => undefined,
+): Promise<InvitationReport> {
+  const assembly = await sendableAssembly(deps, id);
+  const { started } = await startMailRun(
+    deps,
+    {
+      subject: invitationRunSubject(id),
+      startedBy: `${actor.type}:${actor.id ?? '-'}`,
+      name: 'assembly.invitations',
+      foreground: true,
+    },
+    (beat) =>
+      inviteUnreached(deps, actor, assembly, async (done, total) => {
+        await beat();
+        onProgress(done, total);
+      }),
+  );
+  if (!started)
+    throw new ConflictError(
+      'invitation_sending',
+      'The invitation is being sent right now (from the web or another command); see its progress page.',
+    );
+  return invitationReport(deps, id);
+}
+
 /** What the progress page of an assembly's sending names. */
 export const invitationRunSubject = (id: string) => `assembly:${id}`;
 
@@ -197,7 +237,7 @@ export async function startInvitationRun(
       startedBy: `${actor.type}:${actor.id ?? '-'}`,
       name: 'assembly.invitations',
     },
-    (beat) => inviteUnreached(deps, actor, assembly, beat),
+    (beat) => inviteUnreached(deps, actor, assembly, () => beat()),
   );
 }
 
@@ -256,9 +296,10 @@ async function inviteUnreached(
   deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer'>,
   actor: Actor,
   assembly: AssemblyRow,
-  beat: () => Promise<void>,
+  beat: (done: number, total: number) => Promise<void>,
 ): Promise<void> {
   const before = await invitationReport(deps, assembly.id);
+  let done = 0;
   for (const { member } of before.unreached) {
     const key = { assembly_id: assembly.id, member_id: member.id };
     const claimed = await claimDelivery(
@@ -290,7 +331,8 @@ async function inviteUnreached(
         at: deps.clock.now().toISOString(),
       });
     }
-    await beat();
+    done += 1;
+    await beat(done, before.unreached.length);
   }
   await recordAuditBatch(deps.db, deps.clock.now(), actor, [
     { event: 'assembly.invitation.sent', objectId: assembly.id },

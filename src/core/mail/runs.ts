@@ -30,12 +30,13 @@ export function leaseCutoff(deps: Pick<Deps, 'clock'>): string {
  * run left behind by a dead process (no heartbeat for {@link MAIL_LEASE_MS}) is marked
  * abandoned and a new one starts. `task` gets a `beat` to call after every recipient; the run
  * is marked done when it ends, also when it fails (the failure is logged by the background).
+ * With `foreground` (the CLI) the task runs before this returns and its failure is thrown.
  * Which recipient is mailed is the task's business: it must claim each one in its own records
  * before mailing, so two runs (or a taken-over one that still lives) never mail anyone twice.
  */
 export async function startMailRun(
   deps: Pick<Deps, 'db' | 'clock' | 'background'>,
-  run: { subject: string; startedBy: string; name: string },
+  run: { subject: string; startedBy: string; name: string; foreground?: boolean },
   task: (beat: () => Promise<void>) => Promise<void>,
 ): Promise<{ runId: string; started: boolean }> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -49,13 +50,15 @@ export async function startMailRun(
         started_at: at,
       })
     ) {
-      deps.background.run(run.name, async () => {
+      const work = async () => {
         try {
           await task(() => beatMailRun(deps.db, id, deps.clock.now().toISOString()));
         } finally {
           await finishMailRun(deps.db, id, deps.clock.now().toISOString());
         }
-      });
+      };
+      if (run.foreground) await work();
+      else deps.background.run(run.name, work);
       return { runId: id, started: true };
     }
     const active = await findActiveMailRun(deps.db, run.subject);
