@@ -22,6 +22,7 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from './core/fs.
 import { createLogger, logLevel } from './core/log.ts';
 import { createDemoUser, generatePassword, seedDemoMembers } from './demo/index.ts';
 import { buildAccessReport } from './access/index.ts';
+import { registerAssemblyCommands } from './assembly/index.ts';
 import { registerBackupCommands } from './backup/index.ts';
 import {
   compareWkdExport,
@@ -701,6 +702,13 @@ function registerRetentionCommands(program: Command, io: CliIO): void {
   );
 
   registerSepaCommands(program, {
+    out: (text) => {
+      io.out(text);
+    },
+    withRuntime: (flag, run) => withRuntime(io, flag, run),
+  });
+
+  registerAssemblyCommands(program, {
     out: (text) => {
       io.out(text);
     },

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../core/db/database.ts';
+import { isUniqueViolation } from '../core/db/dialect.ts';
 import type { AssembliesTable, AssemblyDeliveriesTable } from '../core/db/schema.ts';
 
 /**
@@ -63,14 +64,57 @@ export async function listDeliveries(db: Db, assemblyId: string): Promise<Delive
     .execute();
 }
 
-/** Writes (or replaces, after a failed try) one member's delivery record. */
-export async function saveDelivery(db: Db, row: DeliveryRow): Promise<void> {
-  await db
-    .deleteFrom('assembly_deliveries')
+/**
+ * Claims one member's invitation before it goes: writes their delivery record as `sending`.
+ * The primary key (assembly, member) lets exactly one caller win, also across concurrent runs
+ * and instances. A failed delivery may be claimed again, and so may a claim older than
+ * `staleBefore` (its run died before it recorded the outcome). False: the member was reached
+ * already, or someone else is sending to them now.
+ */
+export async function claimDelivery(
+  db: Db,
+  row: Pick<DeliveryRow, 'assembly_id' | 'member_id' | 'channel' | 'address' | 'at'>,
+  staleBefore: string,
+): Promise<boolean> {
+  try {
+    await db
+      .insertInto('assembly_deliveries')
+      .values({ ...row, status: 'sending', error: null })
+      .execute();
+    return true;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  // One statement: PostgreSQL re-checks the condition on the locked row, SQLite runs writers
+  // one at a time, so of two callers only one sees its update count 1.
+  const retried = await db
+    .updateTable('assembly_deliveries')
+    .set({ status: 'sending', channel: row.channel, address: row.address, at: row.at, error: null })
     .where('assembly_id', '=', row.assembly_id)
     .where('member_id', '=', row.member_id)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'failed'),
+        eb.and([eb('status', '=', 'sending'), eb('at', '<', staleBefore)]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(retried.numUpdatedRows) === 1;
+}
+
+/** Records the outcome of a claimed delivery. */
+export async function settleDelivery(
+  db: Db,
+  key: { assembly_id: string; member_id: string },
+  outcome: Pick<DeliveryRow, 'status' | 'error' | 'at'>,
+): Promise<void> {
+  await db
+    .updateTable('assembly_deliveries')
+    .set(outcome)
+    .where('assembly_id', '=', key.assembly_id)
+    .where('member_id', '=', key.member_id)
+    .where('status', '=', 'sending')
     .execute();
-  await db.insertInto('assembly_deliveries').values(row).execute();
 }
 
 export async function listDeliveriesOfMember(

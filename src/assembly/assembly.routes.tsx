@@ -12,11 +12,13 @@ import { INVITATION_FIELDS, MODES } from './assembly.schema.ts';
 import {
   attachMinutes,
   createInvitation,
+  invitationProgress,
   invitationReport,
   listInvitations,
   readMinutes,
-  sendInvitation,
+  startInvitationRun,
   type DeliveryLine,
+  type InvitationProgress,
   type InvitationReport,
 } from './assembly.service.ts';
 
@@ -180,6 +182,82 @@ function DetailPage(props: {
   );
 }
 
+function memberName(line: DeliveryLine): string {
+  return `${line.member.member_number} ${line.member.first_name} ${line.member.last_name}`;
+}
+
+function postalAddress(line: DeliveryLine): string {
+  const { street, postcode, city } = line.member;
+  return [street, `${postcode ?? ''} ${city ?? ''}`.trim()].filter(Boolean).join(', ');
+}
+
+/**
+ * The progress line of the sending of an invitation; reloads itself every two seconds (no
+ * script) while a run sends. Once done: the counts, who needs a letter (with the postal
+ * address) and who was not reached (with the mail error's code).
+ */
+function ProgressPage(props: { page: PageContext; progress: InvitationProgress }) {
+  const { t } = props.page;
+  const { report, running } = props.progress;
+  const { assembly, letters } = report;
+  const failures = report.lines.filter((line) => line.delivery?.status === 'failed');
+  const done = props.progress.total - props.progress.open;
+  return (
+    <Layout
+      page={props.page}
+      title={t('assembly.run.title')}
+      refreshSeconds={running ? 2 : undefined}
+    >
+      <h1>{t('assembly.run.title')}</h1>
+      <p>{assembly.title}</p>
+      <progress value={String(done)} max={String(Math.max(1, props.progress.total))} />
+      <p role="status">
+        {t('assembly.run.progress', {
+          mailed: props.progress.mailed,
+          total: props.progress.total,
+          letters: props.progress.letters,
+          failed: props.progress.failed,
+          open: props.progress.open,
+        })}{' '}
+        {running
+          ? t('assembly.run.running')
+          : t('assembly.sent', {
+              mailed: props.progress.mailed,
+              letters: letters.length,
+              unreached: report.unreached.length,
+            })}
+      </p>
+      {!running && letters.length > 0 && (
+        <>
+          <h2>{t('assembly.letters')}</h2>
+          <ul>
+            {letters.map((line) => (
+              <li>
+                {memberName(line)} · {postalAddress(line)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {!running && failures.length > 0 && (
+        <>
+          <h2>{t('assembly.run.failures')}</h2>
+          <ul>
+            {failures.map((line) => (
+              <li>
+                {memberName(line)} · {line.delivery?.address ?? ''} · {line.delivery?.error ?? ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p>
+        <a href={`/admin/assemblies/${assembly.id}`}>{t('assembly.run.back')}</a>
+      </p>
+    </Layout>
+  );
+}
+
 /**
  * The board's assembly pages (`/admin/assemblies`): write an invitation, send it to every
  * active member, the proof of delivery per member, the minutes. Board only. Without the
@@ -275,24 +353,26 @@ export function assemblyRoutes(deps: Deps): Hono<AppEnv> {
     });
   });
   app.get('/admin/assemblies/:id', board, (c) => detail(c, c.req.param('id')));
+  // Sending runs after the answer: the POST starts a run (or joins the one sending now) and
+  // sends the board to its progress page, so a reload there is a GET and sends nothing.
   app.post('/admin/assemblies/:id/send', board, async (c) => {
     const id = c.req.param('id');
     try {
-      const report = await sendInvitation(deps, actorOf(sessionOf(c)), id);
-      const mailed = report.lines.filter(
-        (line) => line.delivery?.status === 'sent' || line.delivery?.status === 'queued',
-      ).length;
-      return await detail(c, id, {
-        notice: c.var.t('assembly.sent', {
-          mailed,
-          letters: report.letters.length,
-          unreached: report.unreached.length,
-        }),
-      });
+      await startInvitationRun(deps, actorOf(sessionOf(c)), id);
     } catch (error) {
       return detail(c, id, { issues: formProblems(error) }, 422);
     }
+    return c.redirect(`/admin/assemblies/${encodeURIComponent(id)}/progress`, 303);
   });
+  app.get('/admin/assemblies/:id/progress', board, async (c) =>
+    sendPage(
+      c,
+      <ProgressPage
+        page={pageContext(c)}
+        progress={await invitationProgress(deps, c.req.param('id'))}
+      />,
+    ),
+  );
   app.post('/admin/assemblies/:id/minutes', board, async (c) => {
     const id = c.req.param('id');
     const body = await c.req.parseBody();

@@ -4,16 +4,23 @@ import { recordAudit, recordAuditBatch, type Actor } from '../core/audit/index.t
 import { localDate } from '../core/clock.ts';
 import type { Deps } from '../core/deps.ts';
 import { parseDuration, subtractDuration } from '../core/duration.ts';
-import { NotFoundError, PayloadTooLargeError, ValidationError } from '../core/errors.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../core/errors.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../core/fs.ts';
 import { translator } from '../core/i18n/index.ts';
 import { newId } from '../core/ids.ts';
 import { deliverMail } from '../core/mail/delivery.ts';
+import { latestMailRun, leaseCutoff, mailRunRunning, startMailRun } from '../core/mail/runs.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { requireAssemblyDeclared } from './assembly.gate.ts';
 import { assemblyMessages } from './assembly.messages.ts';
 import {
   assembliesCreatedBefore,
+  claimDelivery,
   deleteAssemblies,
   deleteDeliveriesOf,
   findAssembly,
@@ -23,7 +30,7 @@ import {
   listDeliveries,
   listDeliveriesOfMember,
   oldestDeliveryAt,
-  saveDelivery,
+  settleDelivery,
   setMinutes,
   type AssemblyRow,
   type DeliveryRow,
@@ -116,7 +123,7 @@ export interface DeliveryLine {
 export interface InvitationReport {
   assembly: AssemblyRow;
   lines: DeliveryLine[];
-  /** Members with no delivery record, or a failed one: not reached yet. */
+  /** Members with no delivery record, a failed one or one still `sending`: not reached yet. */
   unreached: DeliveryLine[];
   /** Members without an email address: to be invited by letter. */
   letters: DeliveryLine[];
@@ -134,7 +141,10 @@ export async function invitationReport(deps: AssemblyDeps, id: string): Promise<
   return {
     assembly,
     lines,
-    unreached: lines.filter((line) => !line.delivery || line.delivery.status === 'failed'),
+    unreached: lines.filter(
+      (line) =>
+        !line.delivery || line.delivery.status === 'failed' || line.delivery.status === 'sending',
+    ),
     letters: lines.filter((line) => line.delivery?.status === 'letter'),
   };
 }
@@ -144,11 +154,20 @@ export async function listInvitations(deps: AssemblyDeps): Promise<AssemblyRow[]
   return listAssemblies(deps.db);
 }
 
+/** The assembly, when its invitation may still go out. */
+async function sendableAssembly(deps: AssemblyDeps, id: string): Promise<AssemblyRow> {
+  const period = requireAssemblyDeclared(deps.config);
+  const assembly = await requireAssembly(deps, id);
+  if (assembly.send_by < today(deps)) throw tooLate(assembly.send_by, period);
+  return assembly;
+}
+
 /**
- * Sends the invitation to every member active today who has no delivery record yet (or a
- * failed one): by mail where treff has an address, else a record `letter` that lists them for
- * a letter. Each outcome is recorded at once, so a reload or a second run never mails anyone
- * twice and a crash loses no record. Refused after the deadline.
+ * Sends the invitation, in the foreground, to every member active today who is not reached
+ * yet (see {@link inviteUnreached}). Refused after the deadline. The web starts a run instead
+ * ({@link startInvitationRun}).
+ * @throws ForbiddenError `assembly_not_declared`; NotFoundError `assembly_not_found`;
+ * ValidationError `invitation_too_late`.
  * @returns the proof of invitation after the run.
  */
 export async function sendInvitation(
@@ -156,41 +175,168 @@ export async function sendInvitation(
   actor: Actor,
   id: string,
 ): Promise<InvitationReport> {
-  const period = requireAssemblyDeclared(deps.config);
-  const assembly = await requireAssembly(deps, id);
-  if (assembly.send_by < today(deps)) throw tooLate(assembly.send_by, period);
-  const before = await invitationReport(deps, id);
+  const assembly = await sendableAssembly(deps, id);
+  await inviteUnreached(deps, actor, assembly, () => Promise.resolve());
+  return invitationReport(deps, id);
+}
+
+/**
+ * Sends the invitation in the foreground as a run (the CLI): the web's progress page shows it
+ * like a run started there, and `onProgress` hears after every member how many of those not
+ * reached at the start are done.
+ * @throws as {@link sendInvitation}; ConflictError `invitation_sending` when a run sends it now.
+ */
+export async function sendInvitationRun(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer' | 'background'>,
+  actor: Actor,
+  id: string,
+  onProgress: (done: number, total: number) => void = () => undefined,
+): Promise<InvitationReport> {
+  const assembly = await sendableAssembly(deps, id);
+  const { started } = await startMailRun(
+    deps,
+    {
+      subject: invitationRunSubject(id),
+      startedBy: `${actor.type}:${actor.id ?? '-'}`,
+      name: 'assembly.invitations',
+      foreground: true,
+    },
+    (beat) =>
+      inviteUnreached(deps, actor, assembly, async (done, total) => {
+        await beat();
+        onProgress(done, total);
+      }),
+  );
+  if (!started)
+    throw new ConflictError(
+      'invitation_sending',
+      'The invitation is being sent right now (from the web or another command); see its progress page.',
+    );
+  return invitationReport(deps, id);
+}
+
+/** What the progress page of an assembly's sending names. */
+export const invitationRunSubject = (id: string) => `assembly:${id}`;
+
+/**
+ * Starts sending the invitation after the HTTP answer, or joins the run that sends it now (a
+ * reload, a double click, two board members at once): `runId` of the run, `started` whether
+ * this call started it. Refused after the deadline.
+ * @throws as {@link sendInvitation}.
+ */
+export async function startInvitationRun(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer' | 'background'>,
+  actor: Actor,
+  id: string,
+): Promise<{ runId: string; started: boolean }> {
+  const assembly = await sendableAssembly(deps, id);
+  return startMailRun(
+    deps,
+    {
+      subject: invitationRunSubject(id),
+      startedBy: `${actor.type}:${actor.id ?? '-'}`,
+      name: 'assembly.invitations',
+    },
+    (beat) => inviteUnreached(deps, actor, assembly, () => beat()),
+  );
+}
+
+/** How far the sending of an invitation is, for its progress page. */
+export interface InvitationProgress {
+  report: InvitationReport;
+  /** Whether a run is sending now (the page reloads itself until it is not). */
+  running: boolean;
+  total: number;
+  mailed: number;
+  letters: number;
+  failed: number;
+  /** Not reached and not failed: waiting for their turn, or being sent. */
+  open: number;
+}
+
+/** The counts of the sending of an invitation. @throws NotFoundError `assembly_not_found`. */
+export async function invitationProgress(
+  deps: AssemblyDeps,
+  id: string,
+): Promise<InvitationProgress> {
+  const report = await invitationReport(deps, id);
+  const run = await latestMailRun(deps, invitationRunSubject(id));
+  const count = (...statuses: string[]) =>
+    report.lines.filter((line) => statuses.includes(line.delivery?.status ?? 'none')).length;
+  const total = report.lines.length;
+  const mailed = count('sent', 'queued');
+  const letters = count('letter');
+  const failed = count('failed');
+  return {
+    report,
+    running: mailRunRunning(deps, run),
+    total,
+    mailed,
+    letters,
+    failed,
+    open: total - mailed - letters - failed,
+  };
+}
+
+/**
+ * Invites every member active today who has no delivery record yet, a failed one, or a claim
+ * left behind: by mail where treff has an address, else a record `letter` that lists them for
+ * a letter. Each member is claimed in the database before the mail goes ({@link claimDelivery}:
+ * a `sending` record, unique per assembly and member) and the outcome recorded at once, so a
+ * reload, a second run or a run beside this one never mails anyone twice, and a crash loses no
+ * record of a mail that went.
+ *
+ * A record stuck in `sending` (the process died between the claim and the outcome) counts as
+ * not reached: the proof names the member, and once the claim is older than
+ * the mail lease (`MAIL_LEASE_MS`, ten minutes) the next send claims it again and mails them. Only a crash in the
+ * instant between the mail server's acceptance and the outcome's write can so mail someone
+ * twice; an uninvited member would be worse (the assembly's resolutions could be void).
+ */
+async function inviteUnreached(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer'>,
+  actor: Actor,
+  assembly: AssemblyRow,
+  beat: (done: number, total: number) => Promise<void>,
+): Promise<void> {
+  const before = await invitationReport(deps, assembly.id);
+  let done = 0;
   for (const { member } of before.unreached) {
-    const at = deps.clock.now().toISOString();
-    const base = { assembly_id: id, member_id: member.id, at };
-    if (!member.email) {
-      await saveDelivery(deps.db, {
-        ...base,
-        channel: 'letter',
-        address: null,
+    const key = { assembly_id: assembly.id, member_id: member.id };
+    const claimed = await claimDelivery(
+      deps.db,
+      {
+        ...key,
+        channel: member.email ? 'mail' : 'letter',
+        address: member.email,
+        at: deps.clock.now().toISOString(),
+      },
+      leaseCutoff(deps),
+    );
+    if (claimed && !member.email) {
+      await settleDelivery(deps.db, key, {
         status: 'letter',
         error: null,
+        at: deps.clock.now().toISOString(),
       });
-      continue;
+    } else if (claimed && member.email) {
+      const outcome = await deliverMail(deps, {
+        to: member.email,
+        ref: member.id,
+        subject: invitationSubject(deps, assembly),
+        text: invitationText(deps, assembly, member),
+      });
+      await settleDelivery(deps.db, key, {
+        status: outcome.status,
+        error: outcome.error,
+        at: deps.clock.now().toISOString(),
+      });
     }
-    const outcome = await deliverMail(deps, {
-      to: member.email,
-      ref: member.id,
-      subject: invitationSubject(deps, assembly),
-      text: invitationText(deps, assembly, member),
-    });
-    await saveDelivery(deps.db, {
-      ...base,
-      channel: 'mail',
-      address: member.email,
-      status: outcome.status,
-      error: outcome.error,
-    });
+    done += 1;
+    await beat(done, before.unreached.length);
   }
   await recordAuditBatch(deps.db, deps.clock.now(), actor, [
-    { event: 'assembly.invitation.sent', objectId: id },
+    { event: 'assembly.invitation.sent', objectId: assembly.id },
   ]);
-  return invitationReport(deps, id);
 }
 
 function invitationSubject(deps: AssemblyDeps, assembly: AssemblyRow): string {

@@ -13,10 +13,23 @@ import { compileRetention, runJob } from '../retention/index.ts';
 import {
   attachMinutes,
   createInvitation,
+  invitationProgress,
   invitationReport,
   sendByDate,
   sendInvitation,
+  startInvitationRun,
 } from './assembly.service.ts';
+
+function refused(ref: string | null): MailDeliveryError {
+  return new MailDeliveryError({
+    code: 'mail_refused',
+    command: 'RCPT TO',
+    responseCode: 550,
+    status: '5.1.1',
+    messageId: null,
+    ref,
+  });
+}
 
 const INVITATION = {
   title: 'Ordentliche Mitgliederversammlung 2026',
@@ -169,8 +182,34 @@ for (const dialect of TEST_DIALECTS) {
       );
     });
 
-    test('the board sends from the web page and sees the proof; delivery records go 3 years after the year ends', async () => {
-      await createMember(t.deps, CLI_ACTOR, memberInput());
+    test('the board sends from the web page: a progress page, a letter listed, a failure named; delivery records go 3 years after the year ends', async () => {
+      const ada = await createMember(t.deps, CLI_ACTOR, memberInput());
+      await createMember(
+        t.deps,
+        CLI_ACTOR,
+        memberInput({ memberNumber: '43', firstName: 'Bob', email: 'bob@example.org' }),
+      );
+      await createMember(
+        t.deps,
+        CLI_ACTOR,
+        memberInput({
+          memberNumber: '44',
+          firstName: 'Carla',
+          email: '',
+          street: 'Lindenweg 3',
+          postcode: '49074',
+          city: 'Osnabrück',
+        }),
+      );
+      // The mail server waits until the test lets it go on, and refuses Bob.
+      const send = t.mail.send.bind(t.mail);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      t.mail.send = async (mail) => {
+        await gate;
+        if (mail.to === 'bob@example.org') throw refused(mail.ref ?? null);
+        return send(mail);
+      };
       const board = new TestClient(t.app);
       await board.login('vorstand', await addUser(t.deps, 'vorstand', ['board']));
       await board.get('/admin/assemblies');
@@ -178,13 +217,52 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(created.status, 200);
       const id = /\/admin\/assemblies\/([^/"]+)\/send/.exec(await created.text())?.[1];
       assert.ok(id);
-      const sent = await board.post(`/admin/assemblies/${id}/send`);
-      const page = await sent.text();
-      assert.match(page, /Jedes aktive Mitglied ist eingeladen|Every active member is invited/);
+
+      // A double click: two POSTs at once join one run.
+      const posts = await Promise.all([
+        board.post(`/admin/assemblies/${id}/send`),
+        board.post(`/admin/assemblies/${id}/send`),
+      ]);
+      assert.deepEqual(
+        posts.map((response) => [response.status, response.headers.get('location')]),
+        [
+          [303, `/admin/assemblies/${id}/progress`],
+          [303, `/admin/assemblies/${id}/progress`],
+        ],
+      );
+      const running = await (await board.get(`/admin/assemblies/${id}/progress`)).text();
+      assert.match(running, /<meta http-equiv="refresh" content="2"/);
+      assert.match(running, /0 von 3 per E-Mail eingeladen/);
+      assert.match(running, /Der Versand läuft/);
+
+      release();
+      await t.settle();
+      const done = await (await board.get(`/admin/assemblies/${id}/progress`)).text();
+      assert.doesNotMatch(done, /http-equiv="refresh"/);
+      assert.match(
+        done,
+        /1 von 3 per E-Mail eingeladen; 1 brauchen einen Brief, 1 nicht erreicht, 0 offen\./,
+      );
+      assert.match(done, /44 Carla Lovelace · Lindenweg 3, 49074 Osnabrück/);
+      assert.match(done, /43 Bob Lovelace · bob@example\.org · mail_refused 550 5\.1\.1/);
       assert.equal(t.mail.sent.length, 1);
-      // A reload of the send form does not mail again.
-      await board.post(`/admin/assemblies/${id}/send`);
-      assert.equal(t.mail.sent.length, 1);
+
+      // Sent again after the run: only Bob, whose mail failed, is tried again; Ada not.
+      t.mail.send = send;
+      const again = await board.post(`/admin/assemblies/${id}/send`);
+      assert.equal(again.status, 303);
+      await t.settle();
+      assert.deepEqual(
+        t.mail.sent.map((mail) => mail.to),
+        ['ada@example.org', 'bob@example.org'],
+      );
+      const proof = await (await board.get(`/admin/assemblies/${id}`)).text();
+      assert.match(proof, /Jedes aktive Mitglied ist eingeladen/);
+      const report = await invitationReport(t.deps, id);
+      assert.equal(
+        report.lines.find((line) => line.member.id === ada.id)?.delivery?.status,
+        'queued',
+      );
 
       const jobs = compileRetention(t.deps.config).jobs.filter((job) =>
         job.name.startsWith('assembly-invitations'),
@@ -195,7 +273,90 @@ for (const dialect of TEST_DIALECTS) {
       t.clock.set('2029-12-31T10:00:00.000Z');
       assert.equal((await runJob(t.deps, deliveries, { dryRun: false })).removed, 0);
       t.clock.set('2030-01-01T10:00:00.000Z');
-      assert.equal((await runJob(t.deps, deliveries, { dryRun: false })).removed, 1);
+      assert.equal((await runJob(t.deps, deliveries, { dryRun: false })).removed, 3);
+    });
+
+    test('two runs at once mail each member exactly one invitation', async () => {
+      for (const number of ['42', '43', '44', '45', '46'])
+        await createMember(
+          t.deps,
+          CLI_ACTOR,
+          memberInput({ memberNumber: number, email: `m${number}@example.org` }),
+        );
+      const row = await createInvitation(t.deps, CLI_ACTOR, INVITATION);
+      await Promise.all([
+        sendInvitation(t.deps, CLI_ACTOR, row.id),
+        sendInvitation(t.deps, CLI_ACTOR, row.id),
+        sendInvitation(t.deps, CLI_ACTOR, row.id),
+      ]);
+      assert.deepEqual(t.mail.sent.map((mail) => mail.to).sort(), [
+        'm42@example.org',
+        'm43@example.org',
+        'm44@example.org',
+        'm45@example.org',
+        'm46@example.org',
+      ]);
+      assert.deepEqual((await invitationReport(t.deps, row.id)).unreached, []);
+    });
+
+    test('after a crash a later send mails whom the dead run left, never whom it reached', async () => {
+      const ada = await createMember(t.deps, CLI_ACTOR, memberInput());
+      const bob = await createMember(
+        t.deps,
+        CLI_ACTOR,
+        memberInput({ memberNumber: '43', firstName: 'Bob', email: 'bob@example.org' }),
+      );
+      await createMember(
+        t.deps,
+        CLI_ACTOR,
+        memberInput({ memberNumber: '44', firstName: 'Cem', email: 'cem@example.org' }),
+      );
+      const row = await createInvitation(t.deps, CLI_ACTOR, INVITATION);
+      // The dead run mailed Ada, had claimed Bob, and never reached Cem; its run row still runs.
+      const at = t.clock.now().toISOString();
+      const base = { assembly_id: row.id, channel: 'mail' as const, at, error: null };
+      await t.deps.db
+        .insertInto('assembly_deliveries')
+        .values([
+          { ...base, member_id: ada.id, address: 'ada@example.org', status: 'sent' },
+          { ...base, member_id: bob.id, address: 'bob@example.org', status: 'sending' },
+        ])
+        .execute();
+      await t.deps.db
+        .insertInto('mail_runs')
+        .values({
+          id: 'dead-run',
+          subject: `assembly:${row.id}`,
+          active: `assembly:${row.id}`,
+          state: 'running',
+          started_by: 'user:-',
+          started_at: at,
+          heartbeat_at: at,
+          finished_at: null,
+        })
+        .execute();
+      // Within the lease the dead run still counts as running: a start joins it.
+      const joined = await startInvitationRun(t.deps, CLI_ACTOR, row.id);
+      assert.deepEqual(joined, { runId: 'dead-run', started: false });
+      assert.equal((await invitationProgress(t.deps, row.id)).running, true);
+
+      t.clock.advance(11 * 60_000);
+      assert.equal((await invitationProgress(t.deps, row.id)).running, false);
+      const taken = await startInvitationRun(t.deps, CLI_ACTOR, row.id);
+      assert.equal(taken.started, true);
+      await t.settle();
+      assert.deepEqual(
+        t.mail.sent.map((mail) => mail.to),
+        ['bob@example.org', 'cem@example.org'],
+      );
+      const progress = await invitationProgress(t.deps, row.id);
+      assert.deepEqual([progress.running, progress.open, progress.mailed], [false, 0, 3]);
+      const dead = await t.deps.db
+        .selectFrom('mail_runs')
+        .select('state')
+        .where('id', '=', 'dead-run')
+        .executeTakeFirstOrThrow();
+      assert.equal(dead.state, 'abandoned');
     });
   });
 }

@@ -172,10 +172,39 @@ export async function listItemsOfMember(
     .execute();
 }
 
-export async function setItemNotice(
+/**
+ * Claims a debit's pre-notification before its mail goes: `pending` or `failed` becomes
+ * `sending`, and so does a `sending` older than `staleBefore` (its run died before it recorded
+ * the outcome). One statement: PostgreSQL re-checks the condition on the locked row, SQLite
+ * runs writers one at a time, so of two runs only one sees its update count 1. False: the
+ * member was told already, has no address, or another run mails them now.
+ */
+export async function claimItemNotice(
   db: Db,
   key: { collectionId: string; mandateId: string },
-  notice: CollectionItemRow['notice'],
+  at: string,
+  staleBefore: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sepa_collection_items')
+    .set({ notice: 'sending', noticed_at: at })
+    .where('collection_id', '=', key.collectionId)
+    .where('mandate_id', '=', key.mandateId)
+    .where((eb) =>
+      eb.or([
+        eb('notice', 'in', ['pending', 'failed']),
+        eb.and([eb('notice', '=', 'sending'), eb('noticed_at', '<', staleBefore)]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records the outcome of a claimed pre-notification. */
+export async function settleItemNotice(
+  db: Db,
+  key: { collectionId: string; mandateId: string },
+  notice: 'sent' | 'queued' | 'failed' | 'noAddress',
   at: string,
 ): Promise<void> {
   await db
@@ -183,6 +212,7 @@ export async function setItemNotice(
     .set({ notice, noticed_at: at })
     .where('collection_id', '=', key.collectionId)
     .where('mandate_id', '=', key.mandateId)
+    .where('notice', '=', 'sending')
     .execute();
 }
 

@@ -7,19 +7,22 @@ import { formProblems, formText } from '../core/http/forms.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { CsrfField, Layout, Notices, type PageContext } from '../core/http/layout.tsx';
 import { formatDate, formatMoney } from '../core/i18n/index.ts';
+import { newToken } from '../core/ids.ts';
 import { bankDetailsDeclared, requireBankDetails } from './sepa.gate.ts';
 import { MANDATE_FIELDS } from './sepa.schema.ts';
 import {
   addMandate,
-  announceCollection,
   collectionFile,
   earliestDueDate,
   listCollectionRuns,
   listMandates,
+  preNotificationProgress,
   revokeMandate,
-  sendPreNotifications,
+  startCollection,
+  startPreNotificationRun,
   type CollectionView,
   type MandateView,
+  type PreNotificationProgress,
 } from './sepa.service.ts';
 
 type MandateValues = Record<(typeof MANDATE_FIELDS)[number], string>;
@@ -163,7 +166,8 @@ function CollectionList(props: { page: PageContext; runs: CollectionView[]; curr
             </tbody>
           </table>
           <p>
-            <a href={`/admin/sepa/collections/${run.id}/pain.008.xml`}>{t('sepa.file')}</a>
+            <a href={`/admin/sepa/collections/${run.id}/pain.008.xml`}>{t('sepa.file')}</a> ·{' '}
+            <a href={`/admin/sepa/collections/${run.id}/progress`}>{t('sepa.run.title')}</a>
           </p>
           {run.items.some((item) => item.notice === 'failed' || item.notice === 'pending') && (
             <form method="post" action={`/admin/sepa/collections/${run.id}/notify`}>
@@ -176,6 +180,59 @@ function CollectionList(props: { page: PageContext; runs: CollectionView[]; curr
         </details>
       ))}
     </>
+  );
+}
+
+/**
+ * The progress line of a collection's pre-notifications; reloads itself every two seconds (no
+ * script) while a run mails. Once done: who has no address and who was not reached (both left
+ * out of the file until told).
+ */
+function ProgressPage(props: { page: PageContext; progress: PreNotificationProgress }) {
+  const { t, lang } = props.page;
+  const { collection, running, total, told, noAddress, failed, open } = props.progress;
+  const named = (notice: string) =>
+    collection.items
+      .filter((item) => item.notice === notice)
+      .map((item) => (
+        <li>
+          {item.memberNumber} {item.name}
+        </li>
+      ));
+  return (
+    <Layout page={props.page} title={t('sepa.run.title')} refreshSeconds={running ? 2 : undefined}>
+      <h1>{t('sepa.run.title')}</h1>
+      <p>
+        {t('sepa.dueOn')}: {formatDate(collection.due_on, lang)}
+      </p>
+      <progress value={String(total - open)} max={String(Math.max(1, total))} />
+      <p role="status">
+        {t('sepa.run.progress', { told, total, noAddress, failed, open })}{' '}
+        {t(running ? 'sepa.run.running' : 'sepa.run.done')}
+      </p>
+      {!running && noAddress > 0 && (
+        <>
+          <h2>{t('sepa.notice.noAddress')}</h2>
+          <ul>{named('noAddress')}</ul>
+        </>
+      )}
+      {!running && failed > 0 && (
+        <>
+          <h2>{t('sepa.notice.failed')}</h2>
+          <ul>{named('failed')}</ul>
+          <form method="post" action={`/admin/sepa/collections/${collection.id}/notify`}>
+            <CsrfField token={props.page.csrfToken} />
+            <button type="submit" class="secondary">
+              {t('sepa.retry')}
+            </button>
+          </form>
+        </>
+      )}
+      <p>
+        <a href={`/admin/sepa/collections/${collection.id}/pain.008.xml`}>{t('sepa.file')}</a> ·{' '}
+        <a href="/admin/sepa">{t('sepa.run.back')}</a>
+      </p>
+    </Layout>
   );
 }
 
@@ -220,6 +277,7 @@ export function sepaRoutes(deps: Deps): Hono<AppEnv> {
         <CollectionList page={page} runs={await listCollectionRuns(deps)} currency={currency} />
         <form method="post" action="/admin/sepa/collections">
           <CsrfField token={page.csrfToken} />
+          <input type="hidden" name="runKey" value={newToken()} />
           <label>
             {t('sepa.dueOn')}
             <input type="date" name="dueOn" min={earliestDueDate(deps)} required />
@@ -255,22 +313,34 @@ export function sepaRoutes(deps: Deps): Hono<AppEnv> {
     await revokeMandate(deps, actorOf(sessionOf(c)), c.req.param('id'));
     return overview(c, { notice: c.var.t('sepa.revoked') });
   });
+  // The pre-notifications go after the answer: the POST records the collection under the
+  // form's key (sent twice, it records nothing new) and sends the board to the progress page.
   app.post('/admin/sepa/collections', board, async (c) => {
     gate();
-    const { dueOn } = formText(await c.req.parseBody(), ['dueOn']);
-    let sent: number;
+    const { dueOn, runKey } = formText(await c.req.parseBody(), ['dueOn', 'runKey']);
+    let id: string;
     try {
-      const run = await announceCollection(deps, actorOf(sessionOf(c)), { dueOn });
-      sent = run.items.filter((item) => item.notice === 'sent' || item.notice === 'queued').length;
+      id = await startCollection(deps, actorOf(sessionOf(c)), { dueOn }, runKey);
     } catch (error) {
       return overview(c, { issues: formProblems(error) }, 422);
     }
-    return overview(c, { notice: c.var.t('sepa.announced', { sent }) });
+    return c.redirect(`/admin/sepa/collections/${encodeURIComponent(id)}/progress`, 303);
   });
   app.post('/admin/sepa/collections/:id/notify', board, async (c) => {
     gate();
-    const sent = await sendPreNotifications(deps, c.req.param('id'));
-    return overview(c, { notice: c.var.t('sepa.announced', { sent }) });
+    const id = c.req.param('id');
+    await startPreNotificationRun(deps, actorOf(sessionOf(c)), id);
+    return c.redirect(`/admin/sepa/collections/${encodeURIComponent(id)}/progress`, 303);
+  });
+  app.get('/admin/sepa/collections/:id/progress', board, async (c) => {
+    gate();
+    return sendPage(
+      c,
+      <ProgressPage
+        page={pageContext(c)}
+        progress={await preNotificationProgress(deps, c.req.param('id'))}
+      />,
+    );
   });
   app.get('/admin/sepa/collections/:id/pain.008.xml', board, async (c) => {
     gate();

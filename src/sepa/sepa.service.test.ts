@@ -13,7 +13,10 @@ import {
   announceCollection,
   collectionFile,
   listMandates,
+  preNotificationProgress,
+  recordCollection,
   revokeMandate,
+  sendPreNotifications,
 } from './sepa.service.ts';
 
 const IBAN_ADA = 'DE02 1203 0000 0000 2020 51';
@@ -205,15 +208,123 @@ for (const dialect of TEST_DIALECTS) {
       const added = await board.post('/admin/sepa/mandates', mandate());
       assert.equal(added.status, 200);
       assert.match(await added.text(), /M-42-2026/);
-      const announced = await board.post('/admin/sepa/collections', { dueOn: '2026-03-16' });
-      const page = await announced.text();
-      assert.equal(announced.status, 200, page);
+      const form = await (await board.get('/admin/sepa')).text();
+      const runKey = /name="runKey" value="([^"]+)"/.exec(form)?.[1] ?? '';
+      const announced = await board.post('/admin/sepa/collections', {
+        dueOn: '2026-03-16',
+        runKey,
+      });
+      assert.equal(announced.status, 303, await announced.text());
+      const location = announced.headers.get('location') ?? '';
+      assert.match(location, /^\/admin\/sepa\/collections\/[^/]+\/progress$/);
+      await t.settle();
+      const page = await (await board.get(location)).text();
+      assert.match(page, /1 von 1 Vorabankündigungen verschickt; 0 ohne E-Mail-Adresse/);
+      assert.doesNotMatch(page, /http-equiv="refresh"/);
       const href = /href="(\/admin\/sepa\/collections\/[^"]+\/pain\.008\.xml)"/.exec(page)?.[1];
       assert.ok(href);
       const file = await board.get(href);
       assert.match(file.headers.get('content-type') ?? '', /application\/xml/);
       const verdict = await validatePain008(await file.text(), t.dir);
       assert.ok(verdict.valid, verdict.output);
+    });
+
+    test('the announcement sent twice at once, and again later, tells each member once', async () => {
+      for (const number of ['42', '43', '44']) {
+        await member(t, number, number === '44' ? { email: '' } : {});
+        await addMandate(
+          t.deps,
+          CLI_ACTOR,
+          mandate({ memberNumber: number, reference: `M-${number}`, holder: `Holder ${number}` }),
+        );
+      }
+      // The mail server waits until the test lets it go on.
+      const send = t.mail.send.bind(t.mail);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      t.mail.send = async (mail) => {
+        await gate;
+        return send(mail);
+      };
+      const board = new TestClient(t.app);
+      await board.login('vorstand', await addUser(t.deps, 'vorstand', ['board']));
+      const form = await (await board.get('/admin/sepa')).text();
+      const runKey = /name="runKey" value="([^"]+)"/.exec(form)?.[1] ?? '';
+      const posts = await Promise.all([
+        board.post('/admin/sepa/collections', { dueOn: '2026-03-16', runKey }),
+        board.post('/admin/sepa/collections', { dueOn: '2026-03-16', runKey }),
+      ]);
+      const location = `/admin/sepa/collections/${runKey}/progress`;
+      assert.deepEqual(
+        posts.map((response) => [response.status, response.headers.get('location')]),
+        [
+          [303, location],
+          [303, location],
+        ],
+      );
+      const running = await (await board.get(location)).text();
+      assert.match(running, /<meta http-equiv="refresh" content="2"/);
+      assert.match(running, /0 von 3 Vorabankündigungen verschickt/);
+
+      release();
+      await t.settle();
+      const done = await (await board.get(location)).text();
+      assert.doesNotMatch(done, /http-equiv="refresh"/);
+      assert.match(
+        done,
+        /2 von 3 Vorabankündigungen verschickt; 1 ohne E-Mail-Adresse, 0 fehlgeschlagen, 0 offen\./,
+      );
+      assert.match(done, /<li>44 Ada Lovelace<\/li>/);
+
+      // The form sent again after the run, and the retry button: nobody is told twice.
+      await board.post('/admin/sepa/collections', { dueOn: '2026-03-16', runKey });
+      await board.post(`/admin/sepa/collections/${runKey}/notify`);
+      await t.settle();
+      assert.deepEqual(t.mail.sent.map((mail) => mail.to).sort(), [
+        'm42@example.org',
+        'm43@example.org',
+      ]);
+      const collections = await t.deps.db.selectFrom('sepa_collections').select('id').execute();
+      assert.deepEqual(collections, [{ id: runKey }]);
+    });
+
+    test('a pre-notification claimed by a run that died goes out once after the lease, never one already sent', async () => {
+      await member(t, '42');
+      await member(t, '43');
+      await addMandate(t.deps, CLI_ACTOR, mandate());
+      await addMandate(
+        t.deps,
+        CLI_ACTOR,
+        mandate({ memberNumber: '43', reference: 'M-43', holder: 'Holder 43' }),
+      );
+      const { id } = await recordCollection(t.deps, CLI_ACTOR, { dueOn: '2026-03-16' });
+      const items = await t.deps.db
+        .selectFrom('sepa_collection_items')
+        .select(['mandate_id', 'member_id'])
+        .where('collection_id', '=', id)
+        .execute();
+      assert.equal(items.length, 2);
+      const [told, claimed] = items;
+      assert.ok(told && claimed);
+      const at = t.clock.now().toISOString();
+      const mark = (mandateId: string, notice: 'sent' | 'sending') =>
+        t.deps.db
+          .updateTable('sepa_collection_items')
+          .set({ notice, noticed_at: at })
+          .where('collection_id', '=', id)
+          .where('mandate_id', '=', mandateId)
+          .execute();
+      await mark(told.mandate_id, 'sent');
+      await mark(claimed.mandate_id, 'sending');
+      assert.equal(await sendPreNotifications(t.deps, id), 0, 'the claim is still leased');
+      t.clock.advance(11 * 60_000);
+      await Promise.all([sendPreNotifications(t.deps, id), sendPreNotifications(t.deps, id)]);
+      assert.deepEqual(
+        t.mail.sent.map((mail) => mail.ref),
+        [claimed.member_id],
+      );
+      const progress = await preNotificationProgress(t.deps, id);
+      assert.deepEqual([progress.told, progress.open, progress.running], [2, 0, false]);
     });
   });
 }

@@ -3,7 +3,9 @@ import type { Deps } from '../core/deps.ts';
 import { subtractDuration, parseDuration } from '../core/duration.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
+import { isUniqueViolation } from '../core/db/dialect.ts';
 import { deliverMail } from '../core/mail/delivery.ts';
+import { latestMailRun, leaseCutoff, mailRunRunning, startMailRun } from '../core/mail/runs.ts';
 import { translator } from '../core/i18n/index.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import {
@@ -18,6 +20,7 @@ import { buildPain008, type Debit } from './pain008.ts';
 import { requireBankDetails } from './sepa.gate.ts';
 import { sepaMessages } from './sepa.messages.ts';
 import {
+  claimItemNotice,
   deleteMandates,
   findCollection,
   findMandate,
@@ -32,8 +35,8 @@ import {
   markCollectionExported,
   markMandatesCollected,
   referenceTaken,
+  settleItemNotice,
   revokeMandateRow,
-  setItemNotice,
   type CollectionItemRow,
   type CollectionRow,
   type MandateRow,
@@ -174,18 +177,25 @@ export function earliestDueDate(deps: Pick<Deps, 'clock' | 'config'>): string {
 }
 
 /**
- * Plans a collection on `dueOn`: one debit per mandate that is valid on that day, of the
- * member's arrears today; then mails each member the pre-notification (amount, due date,
- * mandate reference, creditor identifier). The due date must be at least the declared
- * `preNotificationDays` ahead. Mails go after the commit; each debit records its notice.
- * @throws ValidationError `collection_invalid` (date, nothing to collect).
+ * Plans a collection on `dueOn` and records it: one debit per mandate that is valid on that
+ * day, of the member's arrears today, each with its pre-notification `pending`. The due date
+ * must be at least the declared `preNotificationDays` ahead. `key`, when given, is the id of
+ * the collection (the idempotency key of the board's form): a second call with the same key
+ * (a double click, the form sent again) records nothing and answers `started: false`.
+ * @throws ValidationError `collection_invalid` (date, nothing to collect, a malformed key).
  */
-export async function announceCollection(
-  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer'>,
+export async function recordCollection(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   actor: Actor,
   raw: Record<string, unknown>,
-): Promise<CollectionView> {
+  key?: string,
+): Promise<{ id: string; started: boolean }> {
   requireBankDetails(deps.config);
+  if (key !== undefined && !/^[A-Za-z0-9_-]{16,64}$/.test(key))
+    throw new ValidationError('collection_invalid', 'The form is not valid; reload the page.', [
+      { path: 'runKey', message: 'expected the key of the form' },
+    ]);
+  if (key !== undefined && (await findCollection(deps.db, key))) return { id: key, started: false };
   const { dueOn } = parseOrThrow(
     CollectionInput,
     raw,
@@ -204,7 +214,7 @@ export async function announceCollection(
     (mandate) => statusOn(mandate, mandate.left_on, dueOn) === 'active',
   );
   const run: CollectionRow = {
-    id: newId(),
+    id: key ?? newId(),
     message_id: `TREFF-${dueOn.replace(/-/g, '')}-${newId().slice(-8).toUpperCase()}`,
     due_on: dueOn,
     created_at: deps.clock.now().toISOString(),
@@ -233,25 +243,135 @@ export async function announceCollection(
     throw new ValidationError('collection_invalid', 'There is nothing to collect.', [
       { path: 'dueOn', message: 'no member with a valid mandate owes anything' },
     ]);
-  await deps.db.transaction().execute(async (trx) => {
-    await insertCollection(trx, run, items);
-    await recordAuditBatch(trx, deps.clock.now(), actor, [
-      { event: 'sepa.collection.announced', objectId: run.id },
-    ]);
-  });
-  await sendPreNotifications(deps, run.id);
-  const view = (await listCollectionRuns(deps)).find((entry) => entry.id === run.id);
-  if (!view) throw new Error('collection vanished');
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await insertCollection(trx, run, items);
+      await recordAuditBatch(trx, deps.clock.now(), actor, [
+        { event: 'sepa.collection.announced', objectId: run.id },
+      ]);
+    });
+  } catch (error) {
+    // The same form, sent twice at once: the other request recorded it.
+    if (key !== undefined && isUniqueViolation(error)) return { id: key, started: false };
+    throw error;
+  }
+  return { id: run.id, started: true };
+}
+
+/**
+ * Announces a collection in the foreground (the CLI): records it ({@link recordCollection}),
+ * then mails each member the pre-notification (amount, due date, mandate reference, creditor
+ * identifier). Mails go after the commit; each debit records its notice.
+ * @throws as {@link recordCollection}.
+ */
+export async function announceCollection(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer'>,
+  actor: Actor,
+  raw: Record<string, unknown>,
+): Promise<CollectionView> {
+  const { id } = await recordCollection(deps, actor, raw);
+  await sendPreNotifications(deps, id);
+  return collectionView(deps, id);
+}
+
+/**
+ * Announces a collection from the board's form: records it under the form's key and starts
+ * its pre-notifications after the answer ({@link startPreNotificationRun}). The same form sent
+ * again records nothing and joins the run, or starts one for notices still pending.
+ * @returns the collection's id. @throws as {@link recordCollection}.
+ */
+export async function startCollection(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer' | 'background'>,
+  actor: Actor,
+  raw: Record<string, unknown>,
+  key: string,
+): Promise<string> {
+  const { id } = await recordCollection(deps, actor, raw, key);
+  await startPreNotificationRun(deps, actor, id);
+  return id;
+}
+
+/** What the progress page of a collection's pre-notifications names. */
+export const preNotificationRunSubject = (id: string) => `sepa:${id}`;
+
+/**
+ * Starts mailing a collection's pre-notifications still due after the HTTP answer, or joins
+ * the run that mails them now. @throws NotFoundError `collection_not_found`.
+ */
+export async function startPreNotificationRun(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer' | 'background'>,
+  actor: Actor,
+  collectionId: string,
+): Promise<{ runId: string; started: boolean }> {
+  requireBankDetails(deps.config);
+  if (!(await findCollection(deps.db, collectionId)))
+    throw new NotFoundError('collection_not_found', 'There is no such collection.');
+  return startMailRun(
+    deps,
+    {
+      subject: preNotificationRunSubject(collectionId),
+      startedBy: `${actor.type}:${actor.id ?? '-'}`,
+      name: 'sepa.pre-notifications',
+    },
+    async (beat) => {
+      await sendPreNotifications(deps, collectionId, beat);
+    },
+  );
+}
+
+/** How far the pre-notifications of a collection are, for its progress page. */
+export interface PreNotificationProgress {
+  collection: CollectionView;
+  /** Whether a run is mailing now (the page reloads itself until it is not). */
+  running: boolean;
+  total: number;
+  /** Sent, or in the outbox. */
+  told: number;
+  noAddress: number;
+  failed: number;
+  /** Pending or being sent. */
+  open: number;
+}
+
+/** The counts of a collection's pre-notifications. @throws NotFoundError `collection_not_found`. */
+export async function preNotificationProgress(
+  deps: SepaDeps,
+  collectionId: string,
+): Promise<PreNotificationProgress> {
+  const collection = await collectionView(deps, collectionId);
+  const run = await latestMailRun(deps, preNotificationRunSubject(collectionId));
+  const count = (...notices: string[]) =>
+    collection.items.filter((item) => notices.includes(item.notice)).length;
+  return {
+    collection,
+    running: mailRunRunning(deps, run),
+    total: collection.items.length,
+    told: count('sent', 'queued'),
+    noAddress: count('noAddress'),
+    failed: count('failed'),
+    open: count('pending', 'sending'),
+  };
+}
+
+async function collectionView(deps: SepaDeps, collectionId: string): Promise<CollectionView> {
+  const view = (await listCollectionRuns(deps)).find((entry) => entry.id === collectionId);
+  if (!view) throw new NotFoundError('collection_not_found', 'There is no such collection.');
   return view;
 }
 
 /**
- * Mails the pre-notification of every debit of `collectionId` still pending or failed (so a
- * reload or a retry never mails a member twice). Returns how many went out.
+ * Mails the pre-notification of every debit of `collectionId` still pending or failed. Each
+ * debit is claimed first ({@link claimItemNotice}: its notice becomes `sending` in one
+ * statement), so a reload, a retry or a second run beside this one never mails a member twice.
+ * A notice stuck in `sending` (the process died between the claim and the outcome) stays out
+ * of the file; once the claim is older than the mail lease (`MAIL_LEASE_MS`, ten minutes) the
+ * next send claims it again, so only a crash in the instant between the mail server's
+ * acceptance and the outcome's write can tell a member twice. Returns how many went out.
  */
 export async function sendPreNotifications(
   deps: Pick<Deps, 'db' | 'clock' | 'config' | 'mailer'>,
   collectionId: string,
+  beat: () => Promise<void> = () => Promise.resolve(),
 ): Promise<number> {
   const run = await findCollection(deps.db, collectionId);
   const debit = deps.config.members.directDebit;
@@ -259,12 +379,15 @@ export async function sendPreNotifications(
   const mandates = new Map((await listMandatesWithMembers(deps.db)).map((m) => [m.id, m]));
   let sent = 0;
   for (const item of await listItemsOf(deps.db, collectionId)) {
-    if (item.notice !== 'pending' && item.notice !== 'failed') continue;
-    const mandate = mandates.get(item.mandate_id);
-    const at = deps.clock.now().toISOString();
+    if (item.notice !== 'pending' && item.notice !== 'failed' && item.notice !== 'sending')
+      continue;
     const key = { collectionId, mandateId: item.mandate_id };
+    if (!(await claimItemNotice(deps.db, key, deps.clock.now().toISOString(), leaseCutoff(deps))))
+      continue;
+    const mandate = mandates.get(item.mandate_id);
     if (!mandate?.email) {
-      await setItemNotice(deps.db, key, 'noAddress', at);
+      await settleItemNotice(deps.db, key, 'noAddress', deps.clock.now().toISOString());
+      await beat();
       continue;
     }
     const outcome = await deliverMail(deps, {
@@ -273,8 +396,9 @@ export async function sendPreNotifications(
       subject: preNotificationSubject(deps, run.due_on),
       text: preNotificationText(deps, run, item, mandate),
     });
-    await setItemNotice(deps.db, key, outcome.status, at);
+    await settleItemNotice(deps.db, key, outcome.status, deps.clock.now().toISOString());
     if (outcome.status !== 'failed') sent += 1;
+    await beat();
   }
   return sent;
 }

@@ -332,7 +332,7 @@ export interface SepaCollectionItemsTable {
   amount_cents: number;
   sequence: 'FRST' | 'RCUR';
   end_to_end_id: string;
-  notice: 'pending' | 'sent' | 'queued' | 'failed' | 'noAddress';
+  notice: 'pending' | 'sending' | 'sent' | 'queued' | 'failed' | 'noAddress';
   noticed_at: string | null;
 }
 
@@ -361,7 +361,8 @@ export interface AssemblyDeliveriesTable {
   member_id: string;
   channel: 'mail' | 'letter';
   address: string | null;
-  status: 'sent' | 'queued' | 'failed' | 'letter';
+  /** 'sending': claimed by a run, outcome not recorded yet (see claimDelivery). */
+  status: 'sending' | 'sent' | 'queued' | 'failed' | 'letter';
   at: string;
   /** The mail error's code and reply code, never the address. */
   error: string | null;
@@ -394,6 +395,19 @@ export interface ReminderSendsTable {
   sent_at: string | null;
 }
 
+/** A mass mailing sent after the HTTP answer, with its progress page (migration 0020). */
+export interface MailRunsTable {
+  id: string;
+  subject: string;
+  /** The subject while running, null after: one running run per subject. */
+  active: string | null;
+  state: 'running' | 'done' | 'abandoned';
+  started_by: string;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -423,4 +437,5 @@ export interface DB {
   assembly_deliveries: AssemblyDeliveriesTable;
   reminder_runs: ReminderRunsTable;
   reminder_sends: ReminderSendsTable;
+  mail_runs: MailRunsTable;
 }
