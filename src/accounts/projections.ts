@@ -22,6 +22,18 @@ export const PATHS = {
   prosodyData: 'var/lib/prosody',
 } as const;
 
+/**
+ * The folders that hold only treff's projections, with the mode and group that let their daemon
+ * reach the files: Dovecot 2.4's auth process reads the passwd-file as the `dovecot` user (2.3's
+ * ran as root), so its folder must not be root's alone, as a mkdir under `UMask=0077` makes it.
+ * Shared folders (/var/lib/extrausers, /etc/prosody) are left as their package made them.
+ */
+export const PROJECTION_DIRS: readonly { path: string; mode: number; group: 'root' | 'dovecot' }[] =
+  [
+    { path: 'etc/dovecot/treff', mode: 0o750, group: 'dovecot' },
+    { path: 'etc/postfix/treff', mode: 0o755, group: 'root' },
+  ];
+
 /** The group whose members may log in with SSH (sshd `AllowGroups`). gid below the uid range. */
 export const SHELL_GROUP = { name: 'treff-shell', gid: 19999 } as const;
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,14 @@ const postmap = requireTool(
   'Postfix (Debian packages "postfix" and "postfix-lmdb")',
 );
 const exec = promisify(execFile);
+/** The gid of a group on this host. */
+const groupId = (name: string) =>
+  Number(
+    readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith(`${name}:`))
+      ?.split(':')[2],
+  );
 
 for (const dialect of TEST_DIALECTS) {
   describe(`treff sync (${dialect})`, () => {
@@ -76,7 +85,9 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('projects each account exactly to the services it may use', async () => {
-      const report = await runSync(t.deps, { root: dir });
+      // As under treff-apply.service's UMask=0077.
+      const umask = process.umask(0o077);
+      const report = await runSync(t.deps, { root: dir }).finally(() => process.umask(umask));
       assert.equal(report.homesCreated.length, 2);
       const hash = (
         await t.deps.db
@@ -113,6 +124,11 @@ for (const dialect of TEST_DIALECTS) {
         `${xmppAuthSecret(t.deps.secret)}\n`,
       );
       assert.equal((await stat(join(dir, 'var/lib/extrausers/shadow'))).mode & 0o777, 0o640);
+      // Dovecot 2.4 reads its passwd-file as the dovecot user: the folder lets the group in.
+      const dovecotDir = await stat(join(dir, 'etc/dovecot/treff'));
+      assert.equal(dovecotDir.mode & 0o777, 0o750);
+      if (root) assert.equal(dovecotDir.gid, groupId('dovecot'));
+      assert.equal((await stat(join(dir, 'etc/postfix/treff'))).mode & 0o777, 0o755);
       const home = await stat(join(dir, 'home/ada'));
       assert.equal(home.mode & 0o777, 0o700);
       if (root) assert.equal(home.uid, 20000);

@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { SYSTEM_ACTOR } from '../core/audit/index.ts';
 import type { Deps } from '../core/deps.ts';
 import { ConflictError } from '../core/errors.ts';
-import { pathExists, writeFileAtomic } from '../core/fs.ts';
+import { makeDirs, pathExists, writeFileAtomic } from '../core/fs.ts';
 import { clubToday } from '../members/index.ts';
 import {
   completeDeletion,
@@ -26,7 +26,13 @@ import {
   listPendingDeletions,
 } from './accounts.repo.ts';
 import { reconcileAccounts, type AccountDeps } from './accounts.service.ts';
-import { buildProjection, PATHS, prosodyEncode, type ProjectedFile } from './projections.ts';
+import {
+  buildProjection,
+  PATHS,
+  PROJECTION_DIRS,
+  prosodyEncode,
+  type ProjectedFile,
+} from './projections.ts';
 
 const run = promisify(execFile);
 
@@ -156,7 +162,8 @@ export async function runSync(
         report.unchanged++;
         return;
       }
-      await mkdir(dirname(target), { recursive: true });
+      // A missing folder opens to the daemons whatever the umask (treff-sync.service: 0077).
+      await makeDirs(dirname(target), 0o755);
       if (indexed) {
         // Index the new table beside the old one, then move both into place.
         const fresh = `${target}.new`;
@@ -172,6 +179,12 @@ export async function runSync(
       await owner(target, 0, file.group);
       report.written.push(file.path);
     };
+    for (const dir of PROJECTION_DIRS) {
+      const path = join(root, dir.path);
+      await mkdir(path, { recursive: true, mode: dir.mode });
+      await chmod(path, dir.mode);
+      await owner(path, 0, dir.group);
+    }
     for (const file of projection.files) await writeProjected(file);
 
     // SSH keys: one file per shell account with keys; files of others are removed.

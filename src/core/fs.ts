@@ -23,6 +23,22 @@ export async function ensurePrivateDir(path: string): Promise<void> {
 }
 
 /**
+ * Creates `path` and its missing parents with `mode` on each folder it creates, whatever the
+ * umask (`mkdir` alone masks it: under treff's 0077 a new /etc/systemd/journald.conf.d would be
+ * root's alone, and journald's readers, Dovecot's auth, would be shut out). Folders that exist
+ * keep their mode. Idempotent.
+ */
+export async function makeDirs(path: string, mode: number): Promise<void> {
+  const first = await mkdir(path, { recursive: true, mode });
+  if (first === undefined) return;
+  // mkdir names the topmost folder it created; every folder from there down to `path` is new.
+  for (let dir = path; ; dir = dirname(dir)) {
+    await chmod(dir, mode);
+    if (dir === first || dirname(dir) === dir) break;
+  }
+}
+
+/**
  * Makes sure `path` exists as a private file (0600), creating it empty in a private directory
  * when missing and tightening its mode when wider. Never truncates. Idempotent.
  */
@@ -45,8 +61,8 @@ export function isGroupOrOtherAccessible(mode: number): boolean {
  * Writes `data` to `path` so that readers see either the old or the whole new file, never a part:
  * a temporary file in the same directory is written, fsynced and renamed over the target, then
  * the directory is fsynced so the rename survives a crash. The file gets `mode` (default 0644)
- * whatever the umask. Creates missing parent directories; for a private mode (nothing for group
- * and others) they are created 0700, as the directory of a private file should be.
+ * whatever the umask. Creates missing parent directories, 0755 whatever the umask; for a private
+ * mode (nothing for group and others) 0700, as the directory of a private file should be.
  */
 export async function writeFileAtomic(
   path: string,
@@ -55,8 +71,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(path);
   const mode = options.mode ?? 0o644;
-  if (isGroupOrOtherAccessible(mode)) await mkdir(dir, { recursive: true });
-  else await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await makeDirs(dir, isGroupOrOtherAccessible(mode) ? 0o755 : PRIVATE_DIR_MODE);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {

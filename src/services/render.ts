@@ -1,5 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Config } from '../core/config/load.ts';
 import { ConflictError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs.ts';
@@ -109,9 +109,8 @@ export async function writeRendered(
     );
   }
   for (const file of files) {
-    const target = join(outDir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFileAtomic(target, file.content);
+    // Missing folders are made 0755 whatever the umask (treff-apply.service runs with 0077).
+    await writeFileAtomic(join(outDir, file.path), file.content);
   }
   return files.map((file) => file.path);
 }
