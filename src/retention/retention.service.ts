@@ -11,10 +11,13 @@ import {
   removedTotals,
   type RetentionRun,
 } from './retention.repo.ts';
+import { deleteEndedMailRunsBefore, MAIL_RUN_KEEP_DAYS } from '../core/mail/runs.ts';
 import {
   compileRetention,
+  jobsInScope,
   type CompiledRetention,
   type JobResult,
+  type JobScope,
   type RetentionJob,
   type StatusOnly,
 } from './rules.ts';
@@ -46,12 +49,14 @@ export async function runRetention(
     actor?: Actor;
     hooks?: PruneHooks;
     compiled?: CompiledRetention;
+    /** Which jobs (default all); a job named with `only` runs whatever its scope. */
+    scope?: JobScope;
   },
 ): Promise<JobOutcome[]> {
   const compiled = compileRetention(deps.config);
   const jobs = options.only
     ? compiled.jobs.filter((job) => job.name === options.only)
-    : compiled.jobs;
+    : jobsInScope(compiled.jobs, options.scope ?? 'all', deps.config.paths.dataDir);
   if (options.only && jobs.length === 0) {
     throw new NotFoundError(
       'retention_job_not_found',
@@ -64,6 +69,11 @@ export async function runRetention(
     await deleteRunsBefore(
       deps.db,
       new Date(deps.clock.now().getTime() - RUN_HISTORY_DAYS * 86_400_000).toISOString(),
+    );
+    // The mass mailings' runs (core/mail/runs.ts): kept for their progress page, then gone.
+    await deleteEndedMailRunsBefore(
+      deps.db,
+      new Date(deps.clock.now().getTime() - MAIL_RUN_KEEP_DAYS * 86_400_000).toISOString(),
     );
     // Erased rows must not stay readable in the WAL or in dead tuples (issue 11 §3). Every real
     // run does it, not only one that removed something: an account deleted by an admin between

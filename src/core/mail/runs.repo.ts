@@ -81,3 +81,16 @@ export async function finishMailRun(db: Db, id: string, at: string): Promise<voi
     .where('state', '=', 'running')
     .execute();
 }
+
+/**
+ * Deletes the runs that ended before `before` (done or abandoned): a run only serves its
+ * progress page, and names the board user who started it. Returns how many went.
+ */
+export async function deleteEndedMailRunsBefore(db: Db, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('mail_runs')
+    .where('state', '!=', 'running')
+    .where('heartbeat_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

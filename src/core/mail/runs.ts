@@ -11,6 +11,10 @@ import {
 } from './runs.repo.ts';
 
 export type { MailRunRow } from './runs.repo.ts';
+export { deleteEndedMailRunsBefore } from './runs.repo.ts';
+
+/** How long an ended run stays for its progress page (the retention run deletes it after). */
+export const MAIL_RUN_KEEP_DAYS = 30;
 
 /**
  * How long a run without a heartbeat, or one recipient's claim without an outcome, may stay
