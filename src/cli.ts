@@ -44,6 +44,7 @@ import {
   retentionStatus,
   runRetention,
   startRetentionScheduler,
+  type JobScope,
 } from './retention/index.ts';
 import {
   POLICY_FORMATS,
@@ -199,7 +200,7 @@ async function startServer(
   runtime: Runtime,
   io: CliIO,
   ports: { port?: number | undefined; internalPort?: number | undefined },
-  options: { demo?: boolean } = {},
+  options: { demo?: boolean; retention?: JobScope } = {},
 ): Promise<void> {
   const listenPort = ports.port ?? runtime.config.web.port;
   const internalPort = ports.internalPort ?? runtime.config.web.internalPort;
@@ -214,7 +215,7 @@ async function startServer(
   // The mail intake, when the declaration asks for one: the WKS submission address (keys) and
   // the member-accounts address (requests) on one listener.
   const intake = await startMailIntake(runtime, undefined, [requestsMailRoute(runtime)]);
-  const stopScheduler = startRetentionScheduler(runtime);
+  const stopScheduler = startRetentionScheduler(runtime, { scope: options.retention ?? 'all' });
   const stopReminders = startReminderScheduler(runtime);
   // The doctor's verdicts for the transparency page, stored so a page view never runs it.
   const stopDoctor = startDoctorScheduler(runtime);
@@ -327,18 +328,41 @@ function registerServerCommands(program: Command, io: CliIO): void {
       'loopback port of the internal endpoints (default: web.internalPort)',
       parsePort,
     )
-    .action(async (options: { config?: string; port?: number; internalPort?: number }) => {
-      const config = await loadConfig(configPath(options.config));
-      const runtime = await createRuntime(config, {
-        log: createLogger({ level: logLevel(process.env, 'info') }),
-        ...io.runtimeOptions,
-      });
-      try {
-        await startServer(runtime, io, { port: options.port, internalPort: options.internalPort });
-      } finally {
-        await runtime.close();
-      }
-    });
+    .addOption(scopeOption('which retention jobs this server schedules'))
+    .action(
+      async (options: {
+        config?: string;
+        port?: number;
+        internalPort?: number;
+        retention: JobScope;
+      }) => {
+        const config = await loadConfig(configPath(options.config));
+        const runtime = await createRuntime(config, {
+          log: createLogger({ level: logLevel(process.env, 'info') }),
+          ...io.runtimeOptions,
+        });
+        try {
+          await startServer(
+            runtime,
+            io,
+            { port: options.port, internalPort: options.internalPort },
+            { retention: options.retention },
+          );
+        } finally {
+          await runtime.close();
+        }
+      },
+    );
+}
+
+/**
+ * `--retention all|treff|system`: the installed treff.service schedules `treff`, and the root
+ * treff-sync.service runs `system` (the folders of other daemons, which its user cannot sweep).
+ */
+function scopeOption(description: string): Option {
+  return new Option('--retention <scope>', description)
+    .choices(['all', 'treff', 'system'])
+    .default('all');
 }
 
 /** `treff config check|schema`, `migrate`. */
@@ -644,14 +668,16 @@ function registerRetentionCommands(program: Command, io: CliIO): void {
     .addOption(configOption())
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .option('--root <dir>', 'look for log files and directories under this directory', '/')
+    .addOption(scopeOption('which jobs, without a name'))
     .action(
       async (
         name: string | undefined,
-        options: { config?: string; dryRun?: boolean; root: string },
+        options: { config?: string; dryRun?: boolean; root: string; retention: JobScope },
       ) => {
         await withRuntime(io, options.config, async (runtime) => {
           const outcomes = await runRetention(runtime, {
             only: name,
+            scope: options.retention,
             dryRun: options.dryRun === true,
             root: resolve(options.root),
             actor: CLI_ACTOR,

@@ -1,5 +1,11 @@
 /** Deletion as the declaration says, and its proof. */
-export { compileRetention, retentionProblems, type RetentionJob, type JobResult } from './rules.ts';
+export {
+  compileRetention,
+  retentionProblems,
+  type JobScope,
+  type RetentionJob,
+  type JobResult,
+} from './rules.ts';
 export {
   retentionStatus,
   runRetention,

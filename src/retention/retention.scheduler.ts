@@ -3,23 +3,24 @@ import type { Deps } from '../core/deps.ts';
 import { formatDuration, type Lang } from '../core/i18n/index.ts';
 import { parseDuration } from '../core/duration.ts';
 import { startScheduler } from '../core/jobs.ts';
-import { compileRetention } from './rules.ts';
+import { compileRetention, jobsInScope, type JobScope } from './rules.ts';
 import { releasePages, runJob, type RuleStatus } from './retention.service.ts';
 
 /**
- * Schedules every retention job inside `treff serve`, each at its interval and, with several
+ * Schedules the retention jobs of `scope` (default all; see `JobScope`) inside `treff serve`, each at its interval and, with several
  * instances on one PostgreSQL database, in only one of them at a time (advisory lock); and,
  * hourly, the release of deleted rows' pages (`releasePages`).
  * Returns a function that stops the timers.
  */
 export function startRetentionScheduler(
   deps: Deps,
-  options: { firstDelayMs?: number } = {},
+  options: { firstDelayMs?: number; scope?: JobScope } = {},
 ): () => void {
   const compiled = compileRetention(deps.config);
+  const jobs = jobsInScope(compiled.jobs, options.scope ?? 'all', deps.config.paths.dataDir);
   return startScheduler(
     [
-      ...compiled.jobs.map((job) => ({
+      ...jobs.map((job) => ({
         name: job.name,
         intervalMs: job.intervalMs,
         run: async () => {

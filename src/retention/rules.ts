@@ -79,6 +79,32 @@ export interface RetentionJob {
   run(context: JobContext): Promise<JobResult>;
 }
 
+/**
+ * Which jobs a run takes: `treff` those treff's own user can carry out (the database, files in
+ * its data dir), `system` those that sweep a folder outside it (the website's log under
+ * /var/log/treff and Prosody's uploads, which only root may list and delete; the backups); `all`
+ * both. Installed, treff.service runs `treff` and the root treff-sync.service `system`.
+ */
+export type JobScope = 'all' | 'treff' | 'system';
+
+/** Whether `job` sweeps a folder outside treff's data dir (see {@link JobScope}). */
+export function sweepsSystemFolder(job: RetentionJob, dataDir: string): boolean {
+  const store = job.activity.store;
+  if (store.kind !== 'file-log' && store.kind !== 'directory') return false;
+  const dir = dataDir.replace(/\/+$/, '');
+  return store.path !== dir && !store.path.startsWith(`${dir}/`);
+}
+
+/** The jobs of `scope`. */
+export function jobsInScope(
+  jobs: readonly RetentionJob[],
+  scope: JobScope,
+  dataDir: string,
+): RetentionJob[] {
+  if (scope === 'all') return [...jobs];
+  return jobs.filter((job) => sweepsSystemFolder(job, dataDir) === (scope === 'system'));
+}
+
 /** A rule treff does not run itself, with who keeps it. */
 export interface StatusOnly {
   name: string;

@@ -117,7 +117,7 @@ export function renderTreffService(config: Config, install: InstallOptions): str
   const lines = [
     `User=${user}`,
     `Group=${user}`,
-    `ExecStart=/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} ${systemdPath(install.installDir)}/dist/main.js serve --config ${systemdPath(install.configFile)}`,
+    `ExecStart=/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} ${systemdPath(install.installDir)}/dist/main.js serve --config ${systemdPath(install.configFile)} --retention treff`,
     'Restart=on-failure',
     'UMask=0077',
     ...(state ? [`StateDirectory=${systemdPath(state)}`, 'StateDirectoryMode=0700'] : []),
@@ -183,6 +183,9 @@ Description=treff sync: account projections for sshd, Dovecot, Postfix and Proso
 [Service]
 Type=oneshot
 ExecStart=${treff} sync --config ${declaration}
+# The retention jobs of other daemons' folders (the website's log, Prosody's uploads), which
+# treff.service's user may not list or delete; it schedules the rest (--retention treff).
+ExecStartPost=-${treff} retention run --retention system --config ${declaration}
 # The doctor as root (it reads what the treff user may not), stored for the transparency page.
 ExecStartPost=-${treff} transparency check --config ${declaration}
 ReadWritePaths=${syncWritablePaths(config).map(systemdPath).join(' ')}

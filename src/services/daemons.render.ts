@@ -38,7 +38,7 @@ export function renderDaemons(config: Config, install: InstallOptions): Rendered
       path: `etc/logrotate.d/${file.name}`,
       content: file.content,
     })),
-    { path: 'etc/tmpfiles.d/treff.conf', content: renderTmpfiles(config) },
+    { path: 'etc/tmpfiles.d/treff.conf', content: renderTmpfiles(config, install.user) },
     { path: 'etc/systemd/system/treff-lastlog.service', content: renderLastlogService(install) },
     { path: 'etc/systemd/system/treff-lastlog.timer', content: renderLastlogTimer() },
   ];

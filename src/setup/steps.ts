@@ -2,7 +2,7 @@ import { lstat } from 'node:fs/promises';
 import type { Config } from '../core/config/load.ts';
 import { BASHRC_HOOK, type RenderedFile } from '../services/index.ts';
 import { runChecked, type SetupContext, type StepStatus } from './context.ts';
-import { putFile, removeFile } from './files.ts';
+import { lookupOwner, putFile, removeFile } from './files.ts';
 import { applyPostconf, parsePostconfLines } from './postconf.ts';
 
 /**
@@ -168,7 +168,7 @@ export async function configureJitsi(context: SetupContext, facts: StepFacts): P
   return changed.some(Boolean) ? 'changed' : 'unchanged';
 }
 
-/** systemd-tmpfiles for treff's log directories, when one of them is missing or has another mode. */
+/** systemd-tmpfiles for treff's log directories, when one is missing or has another mode or owner. */
 export async function createTmpfiles(context: SetupContext, facts: StepFacts): Promise<StepStatus> {
   const conf = rendered(facts, '/etc/tmpfiles.d/treff.conf');
   if (!conf) return 'skipped';
@@ -177,9 +177,15 @@ export async function createTmpfiles(context: SetupContext, facts: StepFacts): P
     .map((line) => line.trim().split(/\s+/))
     .filter((fields) => fields[0] === 'd' && fields[1]);
   let missing = false;
-  for (const [, path = '', mode = ''] of wanted) {
+  for (const [, path = '', mode = '', user = 'root', group = 'root'] of wanted) {
     const info = await lstat(context.target.path(path)).catch(() => null);
-    if (!info?.isDirectory() || (info.mode & 0o7777) !== Number.parseInt(mode, 8)) missing = true;
+    const owner = await lookupOwner(context, user, group);
+    if (
+      !info?.isDirectory() ||
+      (info.mode & 0o7777) !== Number.parseInt(mode, 8) ||
+      (owner && (info.uid !== owner.uid || info.gid !== owner.gid))
+    )
+      missing = true;
   }
   if (!missing) return 'unchanged';
   await runChecked(context, {

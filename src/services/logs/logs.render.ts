@@ -162,9 +162,14 @@ export function renderLogrotate(config: Config): { name: string; content: string
   }));
 }
 
-/** The directory of the website's declared log file, which nginx cannot create itself. */
-export function renderTmpfiles(config: Config): string {
+/**
+ * The directory of the website's declared log file, which nginx cannot create itself. Root's,
+ * readable by treff's group: the retention job (as `user`) lists and stats the files to prove
+ * their age, while only root (nginx's master, logrotate with `maxage`) writes there; a folder
+ * the treff user could write would let it point nginx's root-opened log at any file.
+ */
+export function renderTmpfiles(config: Config, user: string): string {
   const webLog = websiteLogPath(config);
-  const lines = webLog ? [`d ${bareToken(dirname(webLog))} 0750 root adm -`] : [];
+  const lines = webLog ? [`d ${bareToken(dirname(webLog))} 0750 root ${bareToken(user)} -`] : [];
   return `${header('#', 'treff.yaml')}# Directories for the logs treff declares (systemd-tmpfiles).\n${lines.join('\n')}\n`;
 }
