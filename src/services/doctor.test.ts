@@ -53,6 +53,12 @@ async function applyInstallGuide(root: string): Promise<void> {
   await rm(join(root, 'etc/nginx/sites-enabled/default'));
   await rm(join(root, 'etc/nginx/sites-enabled/meet.osna.social.conf'));
   await appendFile(join(root, 'etc/bash.bashrc'), `${BASHRC_HOOK}\n`);
+  // postconf -e of main.cf.treff and privacy.cf.treff: the last setting of a name counts.
+  for (const file of ['main.cf.treff', 'privacy.cf.treff'])
+    await appendFile(
+      join(root, 'etc/postfix/main.cf'),
+      await readFile(join(root, 'etc/postfix/treff', file), 'utf8'),
+    );
   await appendFile(join(root, 'etc/jitsi/videobridge/jvb.conf'), 'include "treff-privacy.conf"\n');
   const properties = join(root, 'etc/jitsi/videobridge/sip-communicator.properties');
   const text = await readFile(properties, 'utf8');
@@ -76,6 +82,7 @@ describe('treff doctor on the Debian 12 defaults', () => {
       new Set(summarize(report).broken),
       new Set([
         'logs 10 days',
+        'mail: members get their mail in their IMAP mailbox',
         'uploads 24 hours',
         'room history 10',
         'one-to-one chats not stored',
@@ -182,10 +189,12 @@ describe('treff doctor on Debian after the install guide', () => {
     await assert.rejects(writeRendered(root, renderAll(config), { force: false }));
     await writeRendered(root, renderAll(config), { force: true });
     const before = await diagnose(config, { root, now: NOW });
-    // What render cannot do: Debian's default server, the Jitsi package's files elsewhere.
+    // What render cannot do: Debian's default server, the Jitsi package's files elsewhere, the
+    // settings of main.cf that postconf merges.
     assert.deepEqual(
       new Set(errors(before).map((finding) => finding.promise)),
       new Set([
+        'mail: members get their mail in their IMAP mailbox',
         'Jitsi: nothing logged',
         'Jitsi: no third-party requests',
         'web log: ip, time, operatingSystem, browser, referer, page',

@@ -87,6 +87,10 @@ export function renderPostfixMain(config: Config): string {
   const tls = tlsPaths(config);
   return `${header('#', 'treff.yaml')}# Apply each line with postconf -e, e.g.:
 #   grep -v '^#' /etc/postfix/treff/main.cf.treff | while read -r line; do postconf -e "$line"; done
+# The club's domain is a virtual mailbox domain, delivered to Dovecot over LMTP; in mydestination
+# too (Debian's postinst puts the mail name there, and $myhostname may be the domain) Postfix
+# would deliver to /var/mail instead.
+mydestination = localhost
 virtual_mailbox_domains = ${domain}
 virtual_mailbox_maps = lmdb:/etc/postfix/treff/mailboxes
 virtual_transport = lmtp:unix:private/dovecot-lmtp

@@ -205,8 +205,44 @@ async function mailIntake(context: CheckContext): Promise<Finding[]> {
   });
 }
 
+/**
+ * The members' mailboxes: a domain in both `mydestination` and `virtual_mailbox_domains` goes to
+ * local(8) and /var/mail, never to Dovecot (Postfix only warns in its log). `$myhostname` and
+ * `$mydomain` are expanded from main.cf, else from /etc/hostname, as Postfix does.
+ */
+async function mailDelivery(context: CheckContext): Promise<Finding[]> {
+  const mail = context.config.services.mail;
+  if (!mail) return [];
+  const domain = mail.domain.toLowerCase();
+  const main = parsePostfixMain((await context.fs.read('/etc/postfix/main.cf')) ?? '');
+  const hostname =
+    main.get('myhostname') ?? ((await context.fs.read('/etc/hostname')) ?? '').trim();
+  const mydomain = main.get('mydomain') ?? hostname.split('.').slice(1).join('.');
+  const expand = (value: string) =>
+    value
+      .replace(/\$(\{myhostname\}|myhostname\b)/g, hostname)
+      .replace(/\$(\{mydomain\}|mydomain\b)/g, mydomain);
+  const destinations = expand(
+    main.get('mydestination') ?? '$myhostname, localhost.$mydomain, localhost',
+  )
+    .split(/[\s,]+/)
+    .map((name) => name.toLowerCase())
+    .filter(Boolean);
+  return [
+    check(!destinations.includes(domain), {
+      promise: 'mail: members get their mail in their IMAP mailbox',
+      file: '/etc/postfix/main.cf',
+      setting: 'mydestination',
+      expected: `without ${domain} (a virtual mailbox domain, delivered to Dovecot)`,
+      actual: destinations.join(', ') || 'empty',
+      fix: 'apply mydestination from /etc/postfix/treff/main.cf.treff with postconf -e (and give the host a name other than the mail domain)',
+    }),
+  ];
+}
+
 /** The mail checks. */
 export const MAIL_CHECKS: readonly Check[] = [
   { id: 'mail-logs', run: mailLogs },
   { id: 'mail-intake', run: mailIntake },
+  { id: 'mail-delivery', run: mailDelivery },
 ];

@@ -82,4 +82,32 @@ describe('the member-accounts address in Postfix', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  test("the doctor names the club's domain in mydestination: its mail would miss Dovecot", async () => {
+    const config = await withIntake();
+    const delivery = async (mainCf: string, hostname = 'vserver\n') => {
+      const root = await mkdtemp(join(tmpdir(), 'treff-delivery-doctor-'));
+      try {
+        await mkdir(join(root, 'etc/postfix'), { recursive: true });
+        await writeFile(join(root, 'etc/postfix/main.cf'), mainCf);
+        await writeFile(join(root, 'etc/hostname'), hostname);
+        const report = await diagnose(config, { root, now: new Date('2026-11-27T12:00:00Z') });
+        return report.findings.find((finding) => finding.setting === 'mydestination');
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    };
+    // What Debian's postinst writes with the mail name chaostreff-osnabrueck.de.
+    const debian =
+      'myhostname = vserver\nmydestination = $myhostname, chaostreff-osnabrueck.de, localhost\n';
+    assert.equal((await delivery(debian))?.severity, 'error');
+    // After treff's settings, in the order postconf -e leaves them.
+    assert.equal((await delivery(`${debian}${renderPostfixMain(config)}`))?.severity, 'ok');
+    // A host named like the mail domain lists it through $myhostname (Postfix's default).
+    assert.equal((await delivery('', 'chaostreff-osnabrueck.de\n'))?.severity, 'error');
+    assert.equal(
+      (await delivery(renderPostfixMain(config), 'chaostreff-osnabrueck.de\n'))?.severity,
+      'ok',
+    );
+  });
 });
