@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { looksLikeXml, parseCamt } from './camt.ts';
+import { CAMT_LISTS, looksLikeXml, parseCamt, readTree } from './camt.ts';
+import { readPlainXml } from './camt-xml.ts';
 
 const FIXTURES = join(import.meta.dirname, '__fixtures__', 'camt');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -140,4 +141,36 @@ test('detects XML by its first character', () => {
   assert.equal(looksLikeXml(SPARKASSE), true);
   assert.equal(looksLikeXml('\n  <Document/>'), true);
   assert.equal(looksLikeXml('Buchungstag;Betrag\n'), false);
+});
+
+test('the fast reader of plain XML gives the tree fast-xml-parser gives, or leaves the file to it', () => {
+  const plain = (xml: string) => readPlainXml(xml, CAMT_LISTS);
+  for (const name of readdirSync(FIXTURES)) {
+    const xml = fixture(name);
+    const tree = plain(xml);
+    assert.notEqual(tree, null, `${name} is plain XML`);
+    const expected = readTree(xml, { plain: false }) as Record<string, unknown>;
+    assert.deepEqual(tree?.['Document'], expected['Document'], name);
+  }
+  const samples = [
+    '<?xml version="1.0"?>\r\n<a:Document xmlns:a="urn:x" xmlns="urn:y" a:b=" 1 "><Stmt><Id> S </Id></Stmt>' +
+      '<Amt Ccy=\'EUR\'>5.00</Amt><Amt Ccy="USD" x="a>b"/><E></E><F/><G>one<H>x</H>two</G>' +
+      '<Ntry><Sts>BOOK</Sts></Ntry><Ntry/><K>\r\n  line\r\n</K></a:Document>',
+    '<!-- a - b --><Document><Nm> A &amp; B &lt;c&gt; &quot;q&quot; &apos;s&apos; &amp;lt; </Nm>' +
+      '<Amt Ccy="&amp;&lt;">1</Amt></Document>',
+  ];
+  for (const xml of samples) {
+    const expected = readTree(xml, { plain: false }) as Record<string, unknown>;
+    assert.deepEqual(plain(xml)?.['Document'], expected['Document']);
+  }
+  // Beyond the plain subset: left to fast-xml-parser.
+  for (const xml of [
+    '<Document><Nm>A &#38; B</Nm></Document>',
+    '<Document><Nm>M&uuml;ller</Nm></Document>',
+    '<Document><!-- c --><Nm>A</Nm></Document>',
+    '<Document><Nm><![CDATA[A]]></Nm></Document>',
+    '<Document><?pi x?><Nm>A</Nm></Document>',
+    '<Document><N_m>A</N_m></Document>',
+  ])
+    assert.equal(plain(xml), null, xml);
 });

@@ -3,6 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { MAX_CSV_ROWS } from '../core/csv.ts';
 import { controlCharacterMessage, findControlCharacter } from '../core/validation.ts';
 import type { StatementRow } from './bank-import.ts';
+import { readPlainXml } from './camt-xml.ts';
 
 /**
  * Bank statements in ISO 20022 CAMT.053 (`camt.053.001.02` as most German banks still export,
@@ -38,7 +39,15 @@ export function looksLikeXml(text: string): boolean {
   return /^\s*</.test(text);
 }
 
-const ARRAYS = new Set(['Stmt', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd', 'Strd', 'Bal']);
+export const CAMT_LISTS: ReadonlySet<string> = new Set([
+  'Stmt',
+  'Ntry',
+  'NtryDtls',
+  'TxDtls',
+  'Ustrd',
+  'Strd',
+  'Bal',
+]);
 
 // No DOCTYPE is ever part of a CAMT file; refusing one before parsing rules out entity
 // expansion (billion laughs) and external entities, whatever the parser would do with it.
@@ -55,12 +64,20 @@ const parser = new XMLParser({
   // entity. Its successor `entityDecoder` needs @nodable/entities as a direct dependency.
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   htmlEntities: true,
-  isArray: (name) => ARRAYS.has(name),
+  isArray: (name) => CAMT_LISTS.has(name),
   // No path strings for the callbacks (only the tag name is used): a quarter less parse time.
   jPath: false,
 });
 
 type Node = Record<string, unknown>;
+
+/**
+ * The tree of a well-formed CAMT file: by the fast reader of plain XML where the file is plain
+ * (as bank exports are), else by fast-xml-parser; both give the same tree.
+ */
+export function readTree(xml: string, { plain = true } = {}): unknown {
+  return (plain ? readPlainXml(xml, CAMT_LISTS) : null) ?? parser.parse(xml);
+}
 
 function node(value: unknown): Node | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -269,7 +286,7 @@ export function parseCamt(xml: string, ledgerCurrency: string): CamtStatement {
     return refused(
       'not a CAMT.053 bank statement (expected the namespace urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 … .13)',
     );
-  const document = node(parser.parse(xml))?.['Document'];
+  const document = node(readTree(xml))?.['Document'];
   const statements = list(child(document, 'BkToCstmrStmt', 'Stmt'));
   if (statements.length === 0) return refused('the file holds no statement (Stmt)');
   const issues: CamtStatement['issues'] = [];
