@@ -5,12 +5,13 @@
  * always lists, a repeated name a list) in a tenth of the time, which is most of a 10,000-entry
  * import (issue 16).
  *
- * It runs only on a document XMLValidator has accepted, and returns null, so that the caller
- * uses fast-xml-parser instead, for anything beyond that subset: a reference other than the
- * five predefined entities (`&amp;` …), a comment after the root's start, CDATA, a processing
- * instruction after the declaration, text outside the root, or a tag or attribute name other
- * than letters and digits (after an optional prefix). What it reads is thus read exactly as
- * before; the rest takes the old path.
+ * It reads a subset of XML and checks it as XMLValidator would: names of letters and digits
+ * (after an optional prefix), attributes quoted and given once, start and end tags that pair
+ * up, one root with nothing but white space, the declaration (at the very start) and comments
+ * around it, and no references but the five predefined entities (`&amp;` …). For anything else
+ * (CDATA, comments or processing instructions inside the root, character references, HTML
+ * entities, a byte order mark, or a file that is not well-formed) it returns null, and the
+ * caller takes the old path: XMLValidator, whose message names the line, then fast-xml-parser.
  */
 
 type Tree = Record<string, unknown>;
@@ -24,9 +25,6 @@ interface Open {
 }
 
 const NAME = /^(?:([A-Za-z_][\w.-]*):)?([A-Za-z][A-Za-z0-9]*)$/;
-// fast-xml-parser's attribute pattern: a name, then a double- or single-quoted value.
-const ATTRIBUTE = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/g;
-
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** Decodes the five predefined entities in one pass (`&amp;lt;` is `&lt;`, as before). */
@@ -37,25 +35,11 @@ function decode(text: string): string {
 }
 
 /** The local name of a tag or attribute, '' for a namespace declaration, null outside the subset. */
-function localName(raw: string): string | null {
+function localNameOf(raw: string): string | null {
   const match = NAME.exec(raw);
   if (!match) return null;
   if (match[1] === 'xmlns' || (match[1] === undefined && match[2] === 'xmlns')) return '';
   return match[2] ?? null;
-}
-
-function attributesOf(source: string): Tree | undefined | null {
-  let attributes: Tree | undefined;
-  for (const match of source.matchAll(ATTRIBUTE)) {
-    const name = localName(match[1] ?? '');
-    if (name === null) return null;
-    const value = match[3] ?? match[4];
-    if (value === undefined) return null;
-    if (name === '') continue;
-    attributes ??= {};
-    attributes[`@${name}`] = decode(value.trim());
-  }
-  return attributes;
 }
 
 function add(parent: Tree, name: string, value: unknown, arrays: ReadonlySet<string>): void {
@@ -78,65 +62,127 @@ function valueOf(open: Open): unknown {
   return open.children;
 }
 
-/** The tree of a well-formed document, or null when it holds more than the plain subset. */
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** The declaration as banks write it, at the very start (as XMLValidator wants it). */
+const DECLARATION =
+  /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(["'])1\.[0-9]\1(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(["'])(?:yes|no)\3)?[ \t\n]*\?>/;
+const COMMENTS = /^(?:[ \t\n]|<!--(?:[^-]|-(?!-))*-->)*/;
+
+/**
+ * The tree of a document in the plain subset, or null for anything else, well-formed or not. A
+ * tree means XMLValidator would have accepted the file and fast-xml-parser given the same.
+ */
 export function readPlainXml(source: string, arrays: ReadonlySet<string>): Tree | null {
-  let xml = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
+  const xml = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
   if (/&(?!(?:amp|lt|gt|quot|apos);)/.test(xml)) return null;
-  // The declaration and comments may precede the root; no other `<?` or `<!` is read here.
-  const prolog = /^\s*(?:<\?xml\b[^?]*\?>)?(?:\s*<!--(?:[^-]|-(?!-))*-->)*/.exec(xml);
-  if (prolog) xml = xml.slice(prolog[0].length);
-  if (xml.includes('<?') || xml.includes('<!')) return null;
-  const root: Tree = {};
-  const stack: Open[] = [];
-  let position = 0;
+  let position = DECLARATION.exec(xml)?.[0].length ?? 0;
+  position += COMMENTS.exec(xml.slice(position))?.[0].length ?? 0;
   const length = xml.length;
+  if (xml.charCodeAt(position) !== 60 /* < */) return null;
+  const root: Tree = {};
+  const stack: (Open & { raw: string })[] = [];
+  // A file has a few dozen distinct names: each is checked once.
+  const names = new Map<string, string | null>();
+  const localName = (raw: string): string | null => {
+    let name = names.get(raw);
+    if (name === undefined) {
+      name = localNameOf(raw);
+      names.set(raw, name);
+    }
+    return name;
+  };
+  let rootDone = false;
   while (position < length) {
     const open = xml.indexOf('<', position);
     const end = open === -1 ? length : open;
     if (end > position) {
-      const text = decode(xml.slice(position, end).trim());
-      if (text.length > 0) {
-        const current = stack.at(-1);
-        if (!current) return null;
-        current.text = current.text === undefined ? text : current.text + text;
+      const raw = xml.slice(position, end);
+      const current = stack.at(-1);
+      if (!current) {
+        // Outside the root: white space only.
+        for (let i = 0; i < raw.length; i++) if (!isSpace(raw.charCodeAt(i))) return null;
+      } else {
+        const text = decode(raw.trim());
+        if (text.length > 0) current.text = current.text === undefined ? text : current.text + text;
       }
     }
     if (open === -1) break;
-    if (xml.charCodeAt(open + 1) === 47 /* / */) {
-      const close = xml.indexOf('>', open);
-      if (close === -1) return null;
+    let at = open + 1;
+    const closing = xml.charCodeAt(at) === 47; /* / */
+    if (closing) at++;
+    // The name: up to white space, `/` or `>`.
+    const nameStart = at;
+    while (at < length) {
+      const code = xml.charCodeAt(at);
+      if (isSpace(code) || code === 47 || code === 62) break;
+      at++;
+    }
+    const raw = xml.slice(nameStart, at);
+    while (at < length && isSpace(xml.charCodeAt(at))) at++;
+    if (closing) {
       const done = stack.pop();
-      if (!done) return null;
+      if (!done || done.raw !== raw || xml.charCodeAt(at) !== 62) return null;
       add(stack.at(-1)?.children ?? root, done.name, valueOf(done), arrays);
-      position = close + 1;
+      if (stack.length === 0) rootDone = true;
+      position = at + 1;
       continue;
     }
-    // The end of the start tag: the first `>` outside a quoted attribute value.
-    let close = open + 1;
-    let quote = 0;
-    for (; close < length; close++) {
-      const code = xml.charCodeAt(close);
-      if (quote !== 0) {
-        if (code === quote) quote = 0;
-      } else if (code === 34 || code === 39) quote = code;
-      else if (code === 62 /* > */) break;
-    }
-    if (close >= length) return null;
-    let inner = xml.slice(open + 1, close);
-    const selfClosing = inner.endsWith('/');
-    if (selfClosing) inner = inner.slice(0, -1);
-    const space = inner.search(/\s/);
-    const rawName = space === -1 ? inner : inner.slice(0, space);
-    const name = localName(rawName);
+    if (rootDone) return null;
+    const name = localName(raw);
     if (!name) return null;
-    const attributes = space === -1 ? undefined : attributesOf(inner.slice(space));
-    if (attributes === null) return null;
+    let attributes: Tree | undefined;
+    let seen: string[] | undefined;
+    let selfClosing = false;
+    for (;;) {
+      const code = xml.charCodeAt(at);
+      if (code === 62 /* > */) break;
+      if (code === 47 /* / */) {
+        if (xml.charCodeAt(at + 1) !== 62) return null;
+        selfClosing = true;
+        at++;
+        break;
+      }
+      // An attribute needs white space before it.
+      if (!isSpace(xml.charCodeAt(at - 1))) return null;
+      const attributeStart = at;
+      while (at < length) {
+        const c = xml.charCodeAt(at);
+        if (isSpace(c) || c === 61 /* = */ || c === 62 || c === 47) break;
+        at++;
+      }
+      const rawAttribute = xml.slice(attributeStart, at);
+      const attribute = localName(rawAttribute);
+      if (attribute === null || seen?.includes(rawAttribute)) return null;
+      (seen ??= []).push(rawAttribute);
+      while (at < length && isSpace(xml.charCodeAt(at))) at++;
+      if (xml.charCodeAt(at) !== 61) return null;
+      at++;
+      while (at < length && isSpace(xml.charCodeAt(at))) at++;
+      const quote = xml.charCodeAt(at);
+      if (quote !== 34 && quote !== 39) return null;
+      const close = xml.indexOf(quote === 34 ? '"' : "'", at + 1);
+      if (close === -1) return null;
+      const value = xml.slice(at + 1, close);
+      if (value.includes('<')) return null;
+      if (attribute !== '') {
+        attributes ??= {};
+        attributes[`@${attribute}`] = decode(value.trim());
+      }
+      at = close + 1;
+      while (at < length && isSpace(xml.charCodeAt(at))) at++;
+    }
+    if (at >= length) return null;
     const parent = stack.at(-1);
     if (parent) parent.hasChildren = true;
-    const element: Open = { name, attributes, children: {}, text: undefined, hasChildren: false };
-    if (selfClosing) add(parent?.children ?? root, name, valueOf(element), arrays);
-    else stack.push(element);
-    position = close + 1;
+    const element = { name, raw, attributes, children: {}, text: undefined, hasChildren: false };
+    if (selfClosing) {
+      add(parent?.children ?? root, name, valueOf(element), arrays);
+      if (!parent) rootDone = true;
+    } else stack.push(element);
+    position = at + 1;
   }
-  return stack.length === 0 ? root : null;
+  return stack.length === 0 && rootDone ? root : null;
 }
