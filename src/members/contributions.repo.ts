@@ -1,6 +1,6 @@
 import type { Db } from '../core/db/database.ts';
-import type { Insertable } from 'kysely';
-import { insertMany, toNumber, type ColumnTypes } from '../core/db/dialect.ts';
+import { sql, type Insertable } from 'kysely';
+import { insertMany, isPostgres, toNumber, type ColumnTypes } from '../core/db/dialect.ts';
 import type { BankImportRowsTable, BookingsTable } from '../core/db/schema.ts';
 import type { Fee } from './dues.ts';
 
@@ -268,18 +268,25 @@ export async function insertBankRows(
   );
 }
 
-/** Which of these fingerprints were imported before. */
+/**
+ * Which of these fingerprints were imported before: SQLite in IN lists of 500, PostgreSQL in
+ * one `= any($1)` over an array parameter per 10,000.
+ */
 export async function existingFingerprints(
   db: Db,
   fingerprints: readonly string[],
 ): Promise<Set<string>> {
   const found = new Set<string>();
-  for (let start = 0; start < fingerprints.length; start += 500) {
-    const rows = await db
-      .selectFrom('bank_import_rows')
-      .select('fingerprint')
-      .where('fingerprint', 'in', fingerprints.slice(start, start + 500))
-      .execute();
+  const postgres = isPostgres(db);
+  const chunk = postgres ? 10_000 : 500;
+  for (let start = 0; start < fingerprints.length; start += chunk) {
+    const part = fingerprints.slice(start, start + chunk);
+    const query = db.selectFrom('bank_import_rows').select('fingerprint');
+    const rows = await (
+      postgres
+        ? query.where(sql<boolean>`fingerprint = any(${part}::text[])`)
+        : query.where('fingerprint', 'in', part)
+    ).execute();
     for (const row of rows) found.add(row.fingerprint);
   }
   return found;

@@ -32,6 +32,11 @@ export function toNumber(value: string | number | bigint | null | undefined): nu
   return Number(value);
 }
 
+/** Whether `db` talks to PostgreSQL (else SQLite). */
+export function isPostgres(db: Kysely<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
 /** The SQL type of each column of a row {@link insertMany} writes (PostgreSQL needs it). */
 export type ColumnTypes<Row> = { [K in keyof Row]-?: 'text' | 'integer' };
 
@@ -52,7 +57,7 @@ export async function insertMany<Row extends Record<string, string | number | nu
 ): Promise<void> {
   const columns = Object.keys(types) as (keyof Row & string)[];
   // A handful of rows (one audit event) takes the plain VALUES list on both databases.
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter && rows.length > 50;
+  const postgres = isPostgres(db) && rows.length > 50;
   const chunk = postgres ? 5000 : sqliteChunk;
   for (let start = 0; start < rows.length; start += chunk) {
     if (start > 0) {
