@@ -19,9 +19,9 @@ type Tree = Record<string, unknown>;
 interface Open {
   name: string;
   attributes: Tree | undefined;
-  children: Tree;
+  /** Made with the first child element. */
+  children: Tree | undefined;
   text: string | undefined;
-  hasChildren: boolean;
 }
 
 const NAME = /^(?:([A-Za-z_][\w.-]*):)?([A-Za-z][A-Za-z0-9]*)$/;
@@ -53,13 +53,10 @@ function add(parent: Tree, name: string, value: unknown, arrays: ReadonlySet<str
 }
 
 function valueOf(open: Open): unknown {
-  if (open.attributes) {
-    if (open.text !== undefined) open.children['#text'] = open.text;
-    return Object.assign(open.children, open.attributes);
-  }
-  if (!open.hasChildren) return open.text ?? '';
-  if (open.text !== undefined) open.children['#text'] = open.text;
-  return open.children;
+  if (!open.attributes && !open.children) return open.text ?? '';
+  const value = open.children ?? {};
+  if (open.text !== undefined) value['#text'] = open.text;
+  return open.attributes ? Object.assign(value, open.attributes) : value;
 }
 
 function isSpace(code: number): boolean {
@@ -98,16 +95,14 @@ export function readPlainXml(source: string, arrays: ReadonlySet<string>): Tree 
   while (position < length) {
     const open = xml.indexOf('<', position);
     const end = open === -1 ? length : open;
-    if (end > position) {
-      const raw = xml.slice(position, end);
+    let blank = true;
+    for (let i = position; i < end && blank; i++) blank = isSpace(xml.charCodeAt(i));
+    if (!blank) {
       const current = stack.at(-1);
-      if (!current) {
-        // Outside the root: white space only.
-        for (let i = 0; i < raw.length; i++) if (!isSpace(raw.charCodeAt(i))) return null;
-      } else {
-        const text = decode(raw.trim());
-        if (text.length > 0) current.text = current.text === undefined ? text : current.text + text;
-      }
+      // Outside the root: white space only.
+      if (!current) return null;
+      const text = decode(xml.slice(position, end).trim());
+      if (text.length > 0) current.text = current.text === undefined ? text : current.text + text;
     }
     if (open === -1) break;
     let at = open + 1;
@@ -120,17 +115,25 @@ export function readPlainXml(source: string, arrays: ReadonlySet<string>): Tree 
       if (isSpace(code) || code === 47 || code === 62) break;
       at++;
     }
-    const raw = xml.slice(nameStart, at);
+    const nameEnd = at;
     while (at < length && isSpace(xml.charCodeAt(at))) at++;
     if (closing) {
       const done = stack.pop();
-      if (!done || done.raw !== raw || xml.charCodeAt(at) !== 62) return null;
-      add(stack.at(-1)?.children ?? root, done.name, valueOf(done), arrays);
+      if (
+        !done ||
+        done.raw.length !== nameEnd - nameStart ||
+        !xml.startsWith(done.raw, nameStart) ||
+        xml.charCodeAt(at) !== 62
+      )
+        return null;
+      const parent = stack.at(-1);
+      add(parent ? (parent.children ??= {}) : root, done.name, valueOf(done), arrays);
       if (stack.length === 0) rootDone = true;
       position = at + 1;
       continue;
     }
     if (rootDone) return null;
+    const raw = xml.slice(nameStart, nameEnd);
     const name = localName(raw);
     if (!name) return null;
     let attributes: Tree | undefined;
@@ -176,12 +179,14 @@ export function readPlainXml(source: string, arrays: ReadonlySet<string>): Tree 
     }
     if (at >= length) return null;
     const parent = stack.at(-1);
-    if (parent) parent.hasChildren = true;
-    const element = { name, raw, attributes, children: {}, text: undefined, hasChildren: false };
+    const element = { name, raw, attributes, children: undefined, text: undefined };
     if (selfClosing) {
-      add(parent?.children ?? root, name, valueOf(element), arrays);
+      add(parent ? (parent.children ??= {}) : root, name, valueOf(element), arrays);
       if (!parent) rootDone = true;
-    } else stack.push(element);
+    } else {
+      if (parent) parent.children ??= {};
+      stack.push(element);
+    }
     position = at + 1;
   }
   return stack.length === 0 && rootDone ? root : null;
