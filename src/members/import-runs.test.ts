@@ -6,6 +6,8 @@ import { addUser, createTestApp, memberInput, type TestApp } from '../../test/su
 import { TestClient } from '../../test/support/client.ts';
 import { TEST_DIALECTS } from '../../test/support/db.ts';
 import { CLI_ACTOR } from '../core/audit/index.ts';
+import { runRetention } from '../retention/index.ts';
+import { IMPORT_RUN_KEEP_DAYS } from './import-runs.ts';
 import { createMember } from './members.service.ts';
 
 const DKB = await readFile(
@@ -222,6 +224,20 @@ for (const dialect of TEST_DIALECTS) {
         (await t.deps.db.selectFrom('import_runs').select('id').execute()).map((row) => row.id),
         ['d'.repeat(43)],
       );
+    });
+
+    test('the retention run deletes a run a day after it ended, and a run that never ended', async () => {
+      await board.post('/admin/contributions/import/commit', {
+        ...MAPPING,
+        runKey: 'e'.repeat(43),
+      });
+      await t.settle();
+      await runRetention(t.deps, { dryRun: false, scope: 'treff' });
+      assert.equal(await count('import_runs'), 1, 'kept for its page');
+      t.clock.advance((IMPORT_RUN_KEEP_DAYS * 24 + 1) * 60 * 60 * 1000);
+      await runRetention(t.deps, { dryRun: false, scope: 'treff' });
+      assert.equal(await count('import_runs'), 0);
+      assert.equal(await count('bookings'), 1, 'the booking stays');
     });
   });
 }

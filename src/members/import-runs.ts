@@ -10,7 +10,7 @@ import { commitStatementRows, type BankImportResult } from './contributions.serv
  * is a redirect to the run's page at once, and the booking runs after it, in one transaction as
  * from the CLI (all or nothing). The run is keyed by the preview's confirmation token: a
  * reloaded or doubled confirmation finds the run and starts nothing. Its row holds counts only
- * and goes a day after the run ended.
+ * and goes a day after the run ended (when the next run starts, or with the retention run).
  *
  * Progress: the transaction's rows are invisible to other connections until it commits (and on
  * SQLite the one connection is busy meanwhile), so how far a run has come lives in this
@@ -30,7 +30,8 @@ export interface ImportRun {
 /** A confirmation token as {@link newToken} makes it (and the reminders' run key). */
 const RUN_KEY = /^[A-Za-z0-9_-]{16,64}$/;
 /** A run's row is kept this long after it ended (and a run never marked ended, after it began). */
-const KEEP_MS = 24 * 60 * 60 * 1000;
+export const IMPORT_RUN_KEEP_DAYS = 1;
+const KEEP_MS = IMPORT_RUN_KEEP_DAYS * 24 * 60 * 60 * 1000;
 /** A run still marked running after this long died with its process (nothing was booked). */
 const STALE_MS = 60 * 60 * 1000;
 
@@ -52,16 +53,7 @@ export async function startImportRun(
   if (!RUN_KEY.test(runKey))
     throw new ValidationError('run_key_invalid', 'The confirmation is not valid; upload again.');
   const now = deps.clock.now();
-  const before = new Date(now.getTime() - KEEP_MS).toISOString();
-  await deps.db
-    .deleteFrom('import_runs')
-    .where((eb) =>
-      eb.or([
-        eb('finished_at', '<', before),
-        eb.and([eb('finished_at', 'is', null), eb('started_at', '<', before)]),
-      ]),
-    )
-    .execute();
+  await deleteEndedImportRunsBefore(deps.db, new Date(now.getTime() - KEEP_MS).toISOString());
   try {
     await deps.db
       .insertInto('import_runs')
@@ -119,6 +111,24 @@ export async function startImportRun(
     }
   });
   return { runId: runKey, started: true };
+}
+
+/**
+ * Deletes the runs that ended before `before`, and those still marked running that began
+ * before it (their process died): a run serves only its progress page. Called when a run
+ * starts and by the retention run. Returns how many went.
+ */
+export async function deleteEndedImportRunsBefore(db: Deps['db'], before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('import_runs')
+    .where((eb) =>
+      eb.or([
+        eb('finished_at', '<', before),
+        eb.and([eb('finished_at', 'is', null), eb('started_at', '<', before)]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** A run with its progress or outcome. @throws NotFoundError `import_run_not_found`. */
