@@ -4,8 +4,9 @@
  *   node --import tsx bench/camt.ts [--entries 10000] [--rounds 3]
  *
  * Books a camt.053.001.08 file of `entries` entries (each a transfer naming one of 2,000
- * members) with commitCamtImport, on a fresh SQLite database per round; the peer is the CSV
- * import of the same transfers (commitBankImport) in the same run. Target: under 1 s.
+ * members) with commitCamtImport, on a fresh SQLite database per round (BENCH_DIALECT=postgres
+ * with TREFF_TEST_PG_URL for a fresh PostgreSQL schema); the peer is the CSV import of the
+ * same transfers (commitBankImport) in the same run. Target: under 1 s.
  */
 import { parseArgs } from 'node:util';
 import { createTestApp } from '../test/support/app.ts';
@@ -43,8 +44,10 @@ function csvFile(count: number): string {
   ].join('\n');
 }
 
+const DIALECT = process.env['BENCH_DIALECT'] === 'postgres' ? 'postgres' : 'sqlite';
+
 async function timeOnce(book: (t: Awaited<ReturnType<typeof createTestApp>>) => Promise<unknown>) {
-  const t = await createTestApp('sqlite');
+  const t = await createTestApp(DIALECT);
   try {
     await importMembers(t.deps, CLI_ACTOR, MEMBERS, { dryRun: false });
     const started = performance.now();
@@ -85,7 +88,7 @@ export async function run({ args, log }: BenchOptions): Promise<BenchRow[]> {
   const peer = median(csvTimes);
   return [
     {
-      name: `CAMT.053 import, ${entries.toLocaleString('en')} entries (parse, match, book)`,
+      name: `CAMT.053 import, ${entries.toLocaleString('en')} entries (parse, match, book), ${DIALECT === 'postgres' ? 'PostgreSQL' : 'SQLite'}`,
       treff: `${Math.round(camt)} ms`,
       peer: `CSV import of the same rows ${Math.round(peer)} ms`,
       ratio: ratio(camt, peer),

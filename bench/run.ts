@@ -75,7 +75,16 @@ const JOBS: readonly Job[] = [
   { name: 'requests', script: 'requests.ts', args: [], quick: ['--mails', '200'] },
   { name: 'imports', script: 'imports.ts', args: [], quick: ['--rows', '5000'] },
   { name: 'memory', script: 'memory.ts', args: [], quick: [] },
-  { name: 'camt', script: 'camt.ts', args: [], quick: ['--rounds', '1'] },
+  { name: 'camt (SQLite)', script: 'camt.ts', args: [], quick: ['--rounds', '1'], env: sqliteEnv },
+  {
+    name: 'camt (PostgreSQL)',
+    script: 'camt.ts',
+    args: [],
+    quick: ['--rounds', '1'],
+    // bench/camt.ts books on a fresh schema of the test database (test/support/db.ts).
+    env: { BENCH_DIALECT: 'postgres', TREFF_TEST_PG_URL: PG },
+    unavailable: noPg,
+  },
   { name: 'reminders', script: 'reminders.ts', args: [], quick: ['--members', '200'] },
 ];
 

@@ -116,11 +116,14 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(html, /3 Zeilen: 2 zugeordnet, 1 ohne Zuordnung, 0 schon importiert/);
       assert.match(html, /statement DKB-2026-03-10, entry 1\.2/);
       const committed = await board.post('/admin/contributions/import/camt/commit', {
+        runKey: /name="runKey" value="([^"]+)"/.exec(html)?.[1] ?? '',
         fileName: 'konto.xml',
         xml: DKB,
       });
-      assert.equal(committed.status, 200);
-      assert.match(await committed.text(), /3 Zeilen/);
+      assert.equal(committed.status, 303);
+      await t.settle();
+      const outcome = await board.get(committed.headers.get('location') ?? '');
+      assert.match(await outcome.text(), /3 Zeilen gelesen: 2 gebucht, 1 zum Zuordnen/);
       assert.equal(await count('bookings'), 2);
       const second = await board.upload('/admin/contributions/import', 'file', 'konto.xml', DKB, {
         type: 'camt',

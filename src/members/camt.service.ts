@@ -18,7 +18,11 @@ export interface CamtPreview {
   rows: PreviewRow[];
 }
 
-function readCamt(deps: Pick<Deps, 'config'>, xml: string): CamtStatement {
+/**
+ * Reads a CAMT.053 file, writing nothing.
+ * @throws ValidationError `statement_invalid` naming each unreadable entry.
+ */
+export function readCamt(deps: Pick<Deps, 'config'>, xml: string): CamtStatement {
   const statement = parseCamt(xml, deps.config.members.currency);
   if (statement.issues.length > 0) throw statementInvalid(statement.issues);
   return statement;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { looksLikeXml, parseCamt } from './camt.ts';
+import { XMLValidator } from 'fast-xml-parser';
+import { CAMT_LISTS, looksLikeXml, parseCamt, readTree } from './camt.ts';
+import { readPlainXml } from './camt-xml.ts';
 
 const FIXTURES = join(import.meta.dirname, '__fixtures__', 'camt');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -140,4 +142,95 @@ test('detects XML by its first character', () => {
   assert.equal(looksLikeXml(SPARKASSE), true);
   assert.equal(looksLikeXml('\n  <Document/>'), true);
   assert.equal(looksLikeXml('Buchungstag;Betrag\n'), false);
+});
+
+test('the fast reader of plain XML gives the tree fast-xml-parser gives, or leaves the file to it', () => {
+  const plain = (xml: string) => readPlainXml(xml, CAMT_LISTS);
+  for (const name of readdirSync(FIXTURES)) {
+    const xml = fixture(name);
+    const tree = plain(xml);
+    assert.notEqual(tree, null, `${name} is plain XML`);
+    const expected = readTree(xml) as Record<string, unknown>;
+    assert.deepEqual(tree?.['Document'], expected['Document'], name);
+  }
+  const samples = [
+    '<?xml version="1.0"?>\r\n<a:Document xmlns:a="urn:x" xmlns="urn:y" a:b=" 1 "><Stmt><Id> S </Id></Stmt>' +
+      '<Amt Ccy=\'EUR\'>5.00</Amt><Amt Ccy="USD" x="a>b"/><E></E><F/><G>one<H>x</H>two</G>' +
+      '<Ntry><Sts>BOOK</Sts></Ntry><Ntry/><K>\r\n  line\r\n</K></a:Document>',
+    '<!-- a - b --><Document><Nm> A &amp; B &lt;c&gt; &quot;q&quot; &apos;s&apos; &amp;lt; </Nm>' +
+      '<Amt Ccy="&amp;&lt;">1</Amt></Document>',
+  ];
+  for (const xml of samples) {
+    const expected = readTree(xml) as Record<string, unknown>;
+    assert.deepEqual(plain(xml)?.['Document'], expected['Document']);
+  }
+  // Beyond the plain subset: left to fast-xml-parser.
+  for (const xml of [
+    '<Document><Nm>A &#38; B</Nm></Document>',
+    '<Document><Nm>M&uuml;ller</Nm></Document>',
+    '<Document><!-- c --><Nm>A</Nm></Document>',
+    '<Document><Nm><![CDATA[A]]></Nm></Document>',
+    '<Document><?pi x?><Nm>A</Nm></Document>',
+    '<Document><N_m>A</N_m></Document>',
+    '\ufeff<Document/>',
+    // Two roots, the second empty: XMLValidator lets it pass, the reader does not.
+    '<Document></Document><Document/>',
+  ])
+    assert.equal(plain(xml), null, xml);
+  // Not well-formed: left to XMLValidator, whose message names the line, as before.
+  const NS = 'xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"';
+  for (const xml of [
+    `<Document ${NS}><A></B></Document>`,
+    `<Document ${NS}><A>`,
+    `<Document ${NS}></Document>x`,
+    `x<Document ${NS}></Document>`,
+    `<Document ${NS}><A x=1/></Document>`,
+    `<Document ${NS}><A x="1" x="2"/></Document>`,
+    `<Document ${NS}><A x="1"y="2"/></Document>`,
+    `<Document ${NS}><A x/></Document>`,
+    `<Document ${NS}>< A/></Document>`,
+    `<Document ${NS}></A></Document>`,
+    `<Document ${NS}><A></A x="1"></Document>`,
+    ` <?xml version="1.0"?><Document ${NS}/>`,
+    `<Document ${NS}><A>&</A></Document>`,
+    '',
+  ]) {
+    assert.equal(plain(xml), null, xml);
+    assert.match(
+      parseCamt(xml, 'EUR').issues[0]?.message ?? '',
+      /^not well-formed XML \(line \d+\)/,
+      xml,
+    );
+  }
+});
+
+test('on mutated fixtures the fast reader gives a tree only where XMLValidator accepts and fast-xml-parser agrees', () => {
+  const pieces = ['<', '>', '/', '"', "'", '=', ' ', '\n', '\r', '\t', '\u00a0', '&', 'amp;'];
+  const more = ['<A>', '</A>', '<A/>', 'x', ':', '<!--', '-->', '?', 'xmlns', '<?xml'];
+  const all = [...pieces, ...more];
+  let seed = 20261206;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  let read = 0;
+  for (let i = 0; i < 1500; i++) {
+    let xml = next(2) === 0 ? SPARKASSE : DKB;
+    for (let edits = 1 + next(3); edits > 0; edits--) {
+      const at = next(xml.length);
+      const piece = all[next(all.length)] ?? '';
+      const op = next(3);
+      xml =
+        op === 0
+          ? xml.slice(0, at) + xml.slice(at + 1 + next(5))
+          : xml.slice(0, at) + piece + xml.slice(at + (op === 1 ? 0 : 1));
+    }
+    const tree = readPlainXml(xml, CAMT_LISTS);
+    if (tree === null) continue;
+    read++;
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    assert.equal(XMLValidator.validate(xml), true, xml);
+    assert.deepEqual(tree['Document'], (readTree(xml) as Record<string, unknown>)['Document']);
+  }
+  assert.ok(read > 100, `${read} mutated files read`);
 });

@@ -3,6 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { MAX_CSV_ROWS } from '../core/csv.ts';
 import { controlCharacterMessage, findControlCharacter } from '../core/validation.ts';
 import type { StatementRow } from './bank-import.ts';
+import { readPlainXml } from './camt-xml.ts';
 
 /**
  * Bank statements in ISO 20022 CAMT.053 (`camt.053.001.02` as most German banks still export,
@@ -38,7 +39,15 @@ export function looksLikeXml(text: string): boolean {
   return /^\s*</.test(text);
 }
 
-const ARRAYS = new Set(['Stmt', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd', 'Strd', 'Bal']);
+export const CAMT_LISTS: ReadonlySet<string> = new Set([
+  'Stmt',
+  'Ntry',
+  'NtryDtls',
+  'TxDtls',
+  'Ustrd',
+  'Strd',
+  'Bal',
+]);
 
 // No DOCTYPE is ever part of a CAMT file; refusing one before parsing rules out entity
 // expansion (billion laughs) and external entities, whatever the parser would do with it.
@@ -55,12 +64,17 @@ const parser = new XMLParser({
   // entity. Its successor `entityDecoder` needs @nodable/entities as a direct dependency.
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   htmlEntities: true,
-  isArray: (name) => ARRAYS.has(name),
+  isArray: (name) => CAMT_LISTS.has(name),
   // No path strings for the callbacks (only the tag name is used): a quarter less parse time.
   jPath: false,
 });
 
 type Node = Record<string, unknown>;
+
+/** fast-xml-parser's tree of a well-formed file, as the fast reader must give it (tests). */
+export function readTree(xml: string): unknown {
+  return parser.parse(xml);
+}
 
 function node(value: unknown): Node | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -258,18 +272,23 @@ function refused(message: string): CamtStatement {
 export function parseCamt(xml: string, ledgerCurrency: string): CamtStatement {
   if (/<!DOCTYPE/i.test(xml)) return refused('a DOCTYPE is not allowed in a CAMT file');
   if (/<!ENTITY/i.test(xml)) return refused('entity declarations are not allowed');
-  // The validator moves to the package fast-xml-validator in 6.x; 5.12 still ships it, and it
-  // gives the line of the first error, which the parser alone does not.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true)
-    return refused(`not well-formed XML (line ${valid.err.line}): ${valid.err.msg}`);
+  // Bank exports are plain XML, which the fast reader checks and reads itself; anything else
+  // goes to XMLValidator (it names the line of the first error) and fast-xml-parser. The
+  // validator moves to the package fast-xml-validator in 6.x; 5.12 still ships it.
+  let tree: unknown = readPlainXml(xml, CAMT_LISTS);
+  if (tree === null) {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true)
+      return refused(`not well-formed XML (line ${valid.err.line}): ${valid.err.msg}`);
+    tree = parser.parse(xml);
+  }
   const version = versionOf(xml);
   if (!version)
     return refused(
       'not a CAMT.053 bank statement (expected the namespace urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 … .13)',
     );
-  const document = node(parser.parse(xml))?.['Document'];
+  const document = node(tree)?.['Document'];
   const statements = list(child(document, 'BkToCstmrStmt', 'Stmt'));
   if (statements.length === 0) return refused('the file holds no statement (Stmt)');
   const issues: CamtStatement['issues'] = [];

@@ -14,6 +14,8 @@ export function CamtPreviewPage(props: {
   labels: LedgerLabels;
   fileName: string;
   xml: string;
+  /** The confirmation token: booking twice with it starts one run. */
+  runKey: string;
   preview: CamtPreview | null;
   issues: readonly FieldIssue[];
 }) {
@@ -46,6 +48,7 @@ export function CamtPreviewPage(props: {
       {preview && props.issues.length === 0 && (
         <form method="post" action="/admin/contributions/import/camt/commit">
           <CsrfField token={page.csrfToken} />
+          <input type="hidden" name="runKey" value={props.runKey} />
           <input type="hidden" name="fileName" value={props.fileName} />
           <textarea name="xml" hidden>
             {props.xml}

@@ -297,7 +297,11 @@ export function statementInvalid(issues: readonly { path: string; message: strin
   );
 }
 
-function readStatement(text: string, mapping: BankMapping): StatementRow[] {
+/**
+ * Reads a CSV bank statement with a mapping, writing nothing.
+ * @throws ValidationError `statement_invalid` listing each unreadable row with its line.
+ */
+export function readStatement(text: string, mapping: BankMapping): StatementRow[] {
   const { rows, issues } = parseStatement(text, mapping);
   if (issues.length > 0) {
     throw statementInvalid(
@@ -372,7 +376,8 @@ export async function commitBankImport(
 
 /**
  * Books rows read from any statement format, as {@link commitBankImport} does: all in one
- * transaction, rows whose fingerprint was imported before skipped.
+ * transaction, rows whose fingerprint was imported before skipped. `onBooked` runs last inside
+ * that transaction (a web run records its outcome there, so it commits with the booking).
  */
 export async function commitStatementRows(
   deps: Pick<Deps, 'db' | 'clock'>,
@@ -380,6 +385,7 @@ export async function commitStatementRows(
   fileName: string,
   statement: readonly StatementRow[],
   onProgress?: ImportProgress,
+  onBooked?: (trx: Deps['db'], result: BankImportResult) => Promise<void>,
 ): Promise<BankImportResult> {
   const at = deps.clock.now();
   const importId = newId();
@@ -443,13 +449,15 @@ export async function commitStatementRows(
     await insertBankRows(trx, bankRows, (done) => onProgress?.(done, bankRows.length));
     await insertBookings(trx, bookings);
     await recordAuditBatch(trx, at, actor, events);
-    return {
+    const result: BankImportResult = {
       importId,
       rows: preview.length,
       matched: matched.length,
       unmatched: fresh.length - matched.length,
       duplicates: preview.length - fresh.length,
     };
+    await onBooked?.(trx, result);
+    return result;
   });
 }
 

@@ -4,6 +4,7 @@ import { formatDate, formatDateTime, formatMoney } from '../core/i18n/index.ts';
 import type { BankMapping } from './bank-import.ts';
 import type { BankRow } from './contributions.repo.ts';
 import type { BankImportResult, PreviewRow } from './contributions.service.ts';
+import type { ImportRun } from './import-runs.ts';
 import { PREVIEW_ROWS } from './members.views.tsx';
 
 /** One recent bank import as the overview lists it (the repository's row). */
@@ -421,6 +422,8 @@ export function BankPreviewPage(props: {
   labels: LedgerLabels;
   fileName: string;
   text: string;
+  /** The confirmation token: booking twice with it starts one run. */
+  runKey: string;
   mapping: BankMapping;
   columns: string[];
   rows: PreviewRow[] | null;
@@ -443,6 +446,7 @@ export function BankPreviewPage(props: {
       )}
       <form method="post" action="/admin/contributions/import/preview">
         <CsrfField token={page.csrfToken} />
+        <input type="hidden" name="runKey" value={props.runKey} />
         <input type="hidden" name="fileName" value={props.fileName} />
         <textarea name="text" hidden>
           {props.text}
@@ -459,6 +463,48 @@ export function BankPreviewPage(props: {
         )}
       </form>
       {props.rows && <PreviewRows page={page} labels={labels} rows={props.rows} />}
+    </Layout>
+  );
+}
+
+/**
+ * A bank import booked from the web: how many rows are written, reloading itself every two
+ * seconds (no script) until the run is done; then its outcome.
+ */
+export function ImportRunPage(props: { page: PageContext; run: ImportRun }) {
+  const { page, run } = props;
+  const { t } = page;
+  const running = run.state === 'running';
+  return (
+    <Layout page={page} title={t('bank.run.title')} refreshSeconds={running ? 2 : undefined}>
+      <h1>{t('bank.run.title')}</h1>
+      {running && (
+        <>
+          <progress value={String(run.written ?? 0)} max={String(Math.max(1, run.total))} />
+          <p role="status">
+            {run.written === null
+              ? t('bank.run.elsewhere', { total: run.total })
+              : t('bank.run.progress', { done: run.written, total: run.total })}{' '}
+            {t('bank.run.running')}
+          </p>
+        </>
+      )}
+      {run.result && (
+        <Flash>
+          {t('bank.done', {
+            rows: run.result.rows,
+            matched: run.result.matched,
+            unmatched: run.result.unmatched,
+            duplicates: run.result.duplicates,
+          })}
+        </Flash>
+      )}
+      {(run.state === 'failed' || run.state === 'interrupted') && (
+        <Flash kind="error">{t(`bank.run.${run.state}`)}</Flash>
+      )}
+      <p>
+        <a href="/admin/contributions">{t('bank.run.back')}</a>
+      </p>
     </Layout>
   );
 }

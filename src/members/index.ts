@@ -43,3 +43,4 @@ export {
   type ErasableField,
   type StageResult,
 } from './erasure.service.ts';
+export { deleteEndedImportRunsBefore, IMPORT_RUN_KEEP_DAYS } from './import-runs.ts';

@@ -122,6 +122,16 @@ export const membersMessages = defineMessages({
     'bank.duplicate': 'schon importiert – wird übersprungen',
     'bank.done':
       '{rows} Zeilen gelesen: {matched} gebucht, {unmatched} zum Zuordnen, {duplicates} schon vorhanden.',
+    'bank.run.title': 'Kontoauszug buchen',
+    'bank.run.progress': '{done} von {total} Zeilen geschrieben.',
+    'bank.run.elsewhere': '{total} Zeilen werden gebucht.',
+    'bank.run.running':
+      'Gebucht wird alles zusammen, sobald alle Zeilen geschrieben sind; diese Seite aktualisiert sich selbst.',
+    'bank.run.failed':
+      'Die Buchung ist fehlgeschlagen; es wurde nichts gebucht. Lade die Datei erneut hoch.',
+    'bank.run.interrupted':
+      'Die Buchung wurde unterbrochen (der Server wurde beendet); es wurde nichts gebucht. Lade die Datei erneut hoch.',
+    'bank.run.back': 'Zurück zu den Beiträgen',
     'bank.unmatched': 'Nicht zugeordnete Zahlungen ({count})',
     'bank.noneUnmatched': 'Alle Zahlungen sind zugeordnet.',
     'bank.assign': 'Zuordnen',
@@ -267,6 +277,15 @@ export const membersMessages = defineMessages({
     'bank.duplicate': 'imported before – skipped',
     'bank.done':
       '{rows} rows read: {matched} booked, {unmatched} to assign, {duplicates} imported before.',
+    'bank.run.title': 'Booking the bank statement',
+    'bank.run.progress': '{done} of {total} rows written.',
+    'bank.run.elsewhere': '{total} rows are being booked.',
+    'bank.run.running':
+      'Everything is booked together once all rows are written; this page refreshes itself.',
+    'bank.run.failed': 'Booking failed; nothing was booked. Upload the file again.',
+    'bank.run.interrupted':
+      'Booking was interrupted (the server stopped); nothing was booked. Upload the file again.',
+    'bank.run.back': 'Back to contributions',
     'bank.unmatched': 'Unmatched payments ({count})',
     'bank.noneUnmatched': 'Every payment is matched.',
     'bank.assign': 'Assign',

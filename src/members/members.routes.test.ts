@@ -182,6 +182,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(html, /keine Mitgliedsnummer gefunden/);
       assert.equal((await t.deps.db.selectFrom('bookings').select('id').execute()).length, 0);
       const committed = await board.post('/admin/contributions/import/commit', {
+        runKey: /name="runKey" value="([^"]+)"/.exec(html)?.[1] ?? '',
         fileName: 'konto.csv',
         text: statement,
         delimiter: ';',
@@ -193,8 +194,11 @@ for (const dialect of TEST_DIALECTS) {
         counterpartyColumn: '',
         memberNumberColumn: '',
       });
-      const overview = await committed.text();
-      assert.match(overview, /2 Zeilen gelesen: 1 gebucht, 1 zum Zuordnen/);
+      assert.equal(committed.status, 303);
+      await t.settle();
+      const outcome = await (await board.get(committed.headers.get('location') ?? '')).text();
+      assert.match(outcome, /2 Zeilen gelesen: 1 gebucht, 1 zum Zuordnen/);
+      const overview = await (await board.get('/admin/contributions')).text();
       assert.match(overview, /Nicht zugeordnete Zahlungen \(1\)/);
     });
 

@@ -4,26 +4,39 @@ import { ConflictError, ValidationError, type FieldIssue } from '../core/errors.
 import { pageContext, sendPage } from '../core/http/app.tsx';
 import { actorOf, sessionOf, type AppContext, type AppEnv } from '../core/http/context.ts';
 import { formFile, formText } from '../core/http/forms.ts';
+import { newToken } from '../core/ids.ts';
 import { requireRole } from '../core/http/guard.ts';
 import { parseOrThrow } from '../core/validation.ts';
-import { decodeStatement, guessMapping, headerColumns, type BankMapping } from './bank-import.ts';
+import {
+  decodeStatement,
+  guessMapping,
+  headerColumns,
+  type BankMapping,
+  type StatementRow,
+} from './bank-import.ts';
 import { looksLikeXml } from './camt.ts';
 import { camtPreviewPage, camtRoutes } from './camt.routes.tsx';
 import { listBankImports } from './contributions.repo.ts';
 import {
   assignBankRow,
   bookPayment,
-  commitBankImport,
   getAccount,
   getBalances,
   ignoreBankRow,
   listUnmatched,
   previewBankImport,
+  readStatement,
   reverseBooking,
   setFee,
   type BankImportResult,
 } from './contributions.service.ts';
-import { BankPreviewPage, ContributionsPage, type LedgerLabels } from './contributions.views.tsx';
+import {
+  BankPreviewPage,
+  ContributionsPage,
+  ImportRunPage,
+  type LedgerLabels,
+} from './contributions.views.tsx';
+import { getImportRun, startImportRun } from './import-runs.ts';
 import { MEMBER_FIELDS, MemberListQuery } from './members.schema.ts';
 import {
   clubToday,
@@ -328,6 +341,7 @@ function mappingFrom(values: Record<string, string>): BankMapping {
 
 /** The fields of the mapping form, carried from preview to commit. */
 const MAPPING_FIELDS = [
+  'runKey',
   'fileName',
   'text',
   'delimiter',
@@ -339,6 +353,21 @@ const MAPPING_FIELDS = [
   'counterpartyColumn',
   'memberNumberColumn',
 ] as const;
+
+/**
+ * Starts booking confirmed statement rows after the answer (or finds the run the same
+ * confirmation started before) and sends the board to the run's progress page.
+ */
+export async function bookInBackground(
+  deps: Deps,
+  c: AppContext,
+  runKey: string,
+  fileName: string,
+  rows: readonly StatementRow[],
+): Promise<Response> {
+  const { runId } = await startImportRun(deps, actorOf(sessionOf(c)), runKey, fileName, rows);
+  return c.redirect(`/admin/contributions/import/runs/${encodeURIComponent(runId)}`, 303);
+}
 
 /** The contributions overview: unmatched rows, recent imports, and an import's result. */
 export async function overviewPage(
@@ -384,6 +413,7 @@ async function previewPage(
         labels={labelsFor(deps, c)}
         fileName={fileName}
         text={text}
+        runKey={newToken()}
         mapping={mapping}
         columns={columns}
         rows={rows}
@@ -399,6 +429,7 @@ async function previewPage(
         labels={labelsFor(deps, c)}
         fileName={fileName}
         text={text}
+        runKey={newToken()}
         mapping={mapping}
         columns={columns}
         rows={null}
@@ -443,20 +474,20 @@ function contributionRoutes(app: Hono<AppEnv>, deps: Deps): void {
   app.post('/admin/contributions/import/commit', readers, async (c) => {
     const values = formText(await c.req.parseBody(), MAPPING_FIELDS);
     const mapping = mappingFrom(values);
+    let rows;
     try {
-      const result = await commitBankImport(
-        deps,
-        actorOf(sessionOf(c)),
-        values.fileName,
-        values.text,
-        mapping,
-      );
-      return await overviewPage(deps, c, { result });
+      rows = readStatement(values.text, mapping);
     } catch (error) {
       if (error instanceof ValidationError)
         return previewPage(deps, c, values.fileName, values.text, mapping);
       throw error;
     }
+    return bookInBackground(deps, c, values.runKey, values.fileName, rows);
+  });
+
+  app.get('/admin/contributions/import/runs/:id', readers, async (c) => {
+    const run = await getImportRun(deps, c.req.param('id'));
+    return sendPage(c, <ImportRunPage page={pageContext(c)} run={run} />);
   });
 
   app.post('/admin/contributions/rows/:id/assign', readers, async (c) => {

@@ -12,6 +12,7 @@ import {
   type RetentionRun,
 } from './retention.repo.ts';
 import { deleteEndedMailRunsBefore, MAIL_RUN_KEEP_DAYS } from '../core/mail/runs.ts';
+import { deleteEndedImportRunsBefore, IMPORT_RUN_KEEP_DAYS } from '../members/index.ts';
 import {
   compileRetention,
   jobsInScope,
@@ -74,6 +75,11 @@ export async function runRetention(
     await deleteEndedMailRunsBefore(
       deps.db,
       new Date(deps.clock.now().getTime() - MAIL_RUN_KEEP_DAYS * 86_400_000).toISOString(),
+    );
+    // The web bank imports' runs (members/import-runs.ts): counts for the progress page only.
+    await deleteEndedImportRunsBefore(
+      deps.db,
+      new Date(deps.clock.now().getTime() - IMPORT_RUN_KEEP_DAYS * 86_400_000).toISOString(),
     );
     // Erased rows must not stay readable in the WAL or in dead tuples (issue 11 §3). Every real
     // run does it, not only one that removed something: an account deleted by an admin between

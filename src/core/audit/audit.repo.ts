@@ -1,4 +1,7 @@
+import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { insertMany, type ColumnTypes } from '../db/dialect.ts';
+import type { AuditEventsTable } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 
 /** Who did something: a logged-in user, a member in the portal, the system, or the CLI. */
@@ -53,6 +56,17 @@ export interface AuditEntry {
  * Appends many audit events at once (an import), in chunks below the databases' parameter
  * limits. Same contract as {@link recordAudit}.
  */
+const AUDIT_COLUMNS: ColumnTypes<Insertable<AuditEventsTable>> = {
+  id: 'text',
+  occurred_at: 'text',
+  event: 'text',
+  actor_type: 'text',
+  actor_id: 'text',
+  member_id: 'text',
+  object_id: 'text',
+  fields: 'text',
+};
+
 export async function recordAuditBatch(
   db: Db,
   at: Date,
@@ -62,23 +76,22 @@ export async function recordAuditBatch(
   for (const entry of entries) {
     if (!EVENT_NAME.test(entry.event)) throw new Error(`invalid audit event name: ${entry.event}`);
   }
-  for (let start = 0; start < entries.length; start += 1000) {
-    await db
-      .insertInto('audit_events')
-      .values(
-        entries.slice(start, start + 1000).map((entry) => ({
-          id: newId(),
-          occurred_at: at.toISOString(),
-          event: entry.event,
-          actor_type: actor.type,
-          actor_id: actor.id,
-          member_id: entry.memberId ?? null,
-          object_id: entry.objectId ?? null,
-          fields: entry.fields && entry.fields.length > 0 ? JSON.stringify(entry.fields) : null,
-        })),
-      )
-      .execute();
-  }
+  await insertMany(
+    db,
+    'audit_events',
+    AUDIT_COLUMNS,
+    entries.map((entry) => ({
+      id: newId(),
+      occurred_at: at.toISOString(),
+      event: entry.event,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      member_id: entry.memberId ?? null,
+      object_id: entry.objectId ?? null,
+      fields: entry.fields && entry.fields.length > 0 ? JSON.stringify(entry.fields) : null,
+    })),
+    { sqliteChunk: 1000 },
+  );
 }
 
 /** Every audit event about one member, oldest first. */

@@ -408,6 +408,22 @@ export interface MailRunsTable {
   finished_at: string | null;
 }
 
+/** A bank import booked from the web, by its confirmation token (migration 0021). */
+export interface ImportRunsTable {
+  id: string;
+  /** `failed`: the booking was rolled back, nothing of it is booked. */
+  state: 'running' | 'done' | 'failed';
+  /** Rows of the statement. */
+  total: number;
+  /** The outcome, once done: the bank import and its counts. */
+  import_id: string | null;
+  matched: number | null;
+  unmatched: number | null;
+  duplicates: number | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
 /** The whole database. */
 export interface DB {
   members: MembersTable;
@@ -438,4 +454,5 @@ export interface DB {
   reminder_runs: ReminderRunsTable;
   reminder_sends: ReminderSendsTable;
   mail_runs: MailRunsTable;
+  import_runs: ImportRunsTable;
 }

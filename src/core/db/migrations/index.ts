@@ -14,6 +14,7 @@ import * as m0016 from './0016_sepa.ts';
 import * as m0017 from './0017_assembly.ts';
 import * as m0019 from './0019_registry_scale.ts';
 import * as m0020 from './0020_mail_runs.ts';
+import * as m0021 from './0021_import_runs.ts';
 
 /**
  * Every migration, in order. An explicit list (not a folder scan) so that the same set runs under
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0017_assembly': m0017,
   '0019_registry_scale': m0019,
   '0020_mail_runs': m0020,
+  '0021_import_runs': m0021,
 };
