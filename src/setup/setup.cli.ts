@@ -13,6 +13,15 @@ import { setupMessages } from './setup.messages.ts';
 import { Target } from './target.ts';
 import { TLS_MODES, type TlsMode } from './tls.ts';
 
+/** Whether `value` is an https:// URL (an ACME directory). */
+function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** The raw flags as commander gives them. */
 export interface SetupFlags {
   config?: string | undefined;
@@ -25,6 +34,7 @@ export interface SetupFlags {
   cert?: string | undefined;
   key?: string | undefined;
   acmeEmail?: string | undefined;
+  acmeServer?: string | undefined;
   skipCheck: string[];
   dryRun?: boolean | undefined;
   force?: boolean | undefined;
@@ -124,6 +134,10 @@ export function parseSetupFlags(flags: SetupFlags): SetupOptions {
     flags.acmeEmail === undefined || MAIL.test(flags.acmeEmail),
     `--acme-email: expected an address, got ${JSON.stringify(flags.acmeEmail)}`,
   );
+  need(
+    flags.acmeServer === undefined || (tls === 'certbot' && isHttpsUrl(flags.acmeServer)),
+    `--acme-server: expected the https:// address of an ACME directory, with --tls certbot; got ${JSON.stringify(flags.acmeServer)}`,
+  );
   for (const name of flags.skipCheck)
     need(
       (CHECKS as readonly string[]).includes(name),
@@ -147,6 +161,7 @@ export function parseSetupFlags(flags: SetupFlags): SetupOptions {
       cert: flags.cert && resolve(flags.cert),
       key: flags.key && resolve(flags.key),
       acmeEmail,
+      acmeServer: flags.acmeServer,
     },
     skip: new Set(flags.skipCheck as CheckName[]),
     start: flags.start,
@@ -233,6 +248,10 @@ export function registerSetupCommand(
     .option('--cert <file>', 'certificate (PEM, full chain) for --tls existing')
     .option('--key <file>', 'its private key for --tls existing')
     .option('--acme-email <address>', 'Let’s Encrypt account address for --tls certbot')
+    .option(
+      '--acme-server <url>',
+      'ACME directory for --tls certbot (default Let’s Encrypt; a test CA such as Pebble)',
+    )
     .option(
       '--skip-check <name>',
       `skip a preflight check (${CHECKS.join(', ')}); repeatable`,

@@ -123,7 +123,13 @@ export async function runSetup(
   );
   if (options.tls.mode === 'certbot')
     await step('certbot', async () =>
-      obtainWithCertbot(context, tls, options.tls.acmeEmail ?? '', await systemdRunning(context)),
+      obtainWithCertbot(
+        context,
+        tls,
+        options.tls.acmeEmail ?? '',
+        await systemdRunning(context),
+        options.tls.acmeServer,
+      ),
     );
 
   const anything = statuses.some(([, status]) => status === 'changed');

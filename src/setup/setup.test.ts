@@ -368,6 +368,10 @@ test('names every bad flag at once, with exit code 2', () => {
       '--tls certbot needs --acme-email ADDRESS (Let’s Encrypt’s expiry notices)',
     ],
   );
+  assert.deepEqual(bad({ tls: 'certbot', acmeServer: 'http://ca.example/dir' }), [
+    '--acme-server: expected the https:// address of an ACME directory, with --tls certbot; got "http://ca.example/dir"',
+  ]);
+  assert.deepEqual(bad({ tls: 'self-signed', acmeServer: 'https://ca.example/dir' }).length, 1);
 });
 
 test('says how to go on when there is no declaration, and asks for --yes when not interactive', async () => {

@@ -41,6 +41,8 @@ export interface TlsOptions {
   cert?: string | undefined;
   key?: string | undefined;
   acmeEmail?: string | undefined;
+  /** The ACME directory, when not Let's Encrypt's (certbot `--server`). */
+  acmeServer?: string | undefined;
 }
 
 /**
@@ -67,10 +69,13 @@ export async function prepareCertificate(
     ];
     return changed.some(Boolean) ? 'changed' : 'unchanged';
   }
-  if (present && coversAll(present.certificate, files.names)) return 'unchanged';
+  // certbot's webroot, also when a certificate is there already (a server moving from a
+  // self-signed or an existing certificate to certbot).
+  const webroot = options.mode === 'certbot' && (await putDir(context, ACME_WEBROOT, 0o755));
+  if (present && coversAll(present.certificate, files.names))
+    return webroot ? 'changed' : 'unchanged';
   if (!options.mode)
     throw new SetupError(context.t('setup.tls.missing', { path: files.certificate }), 2);
-  if (options.mode === 'certbot') await putDir(context, ACME_WEBROOT, 0o755);
   return makeSelfSigned(context, files);
 }
 
@@ -183,6 +188,7 @@ export async function obtainWithCertbot(
   files: TlsFiles,
   email: string,
   systemdRunning: boolean,
+  server?: string,
 ): Promise<StepStatus> {
   if (await context.target.read(`/etc/letsencrypt/renewal/${files.domain}.conf`))
     return 'unchanged';
@@ -214,6 +220,8 @@ export async function obtainWithCertbot(
         '--agree-tos',
         '-m',
         email,
+        // Kept in the renewal file: renewals ask the same CA.
+        ...(server ? ['--server', server] : []),
         '--deploy-hook',
         'systemctl reload nginx postfix dovecot; prosodyctl --root cert import /etc/letsencrypt/live; systemctl restart prosody',
       ]),
