@@ -7,7 +7,7 @@ import {
   addUser,
   createTestApp,
   EXAMPLE_CONFIG,
-  memberInput,
+  seedMembers,
   testAccountHasher,
   testHasher,
   type TestApp,
@@ -20,7 +20,6 @@ import { ConflictError, ValidationError } from '../core/errors.ts';
 import { silentLogger } from '../core/log.ts';
 import { commitCamtImport, previewCamtImport } from './camt.service.ts';
 import { assignBankRow, listUnmatched } from './contributions.service.ts';
-import { createMember } from './members.service.ts';
 
 const FIXTURES = join(import.meta.dirname, '__fixtures__', 'camt');
 const SPARKASSE = await readFile(join(FIXTURES, 'sparkasse-camt053-001-02.xml'), 'utf8');
@@ -34,16 +33,7 @@ for (const dialect of TEST_DIALECTS) {
 
     beforeEach(async () => {
       t = await createTestApp(dialect);
-      for (const [number, first, email] of [
-        ['42', 'Ada', 'ada@example.org'],
-        ['7', 'Alan', 'alan@example.org'],
-        ['9', 'Margaret', 'margaret@example.org'],
-      ] as const)
-        await createMember(
-          t.deps,
-          CLI_ACTOR,
-          memberInput({ memberNumber: number, firstName: first, email }),
-        );
+      await seedMembers(t);
     });
     afterEach(() => t.close());
 

@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { addUser, createTestApp, memberInput, type TestApp } from '../../test/support/app.ts';
+import { addUser, createTestApp, seedMembers, type TestApp } from '../../test/support/app.ts';
 import { TestClient } from '../../test/support/client.ts';
 import { TEST_DIALECTS } from '../../test/support/db.ts';
-import { CLI_ACTOR } from '../core/audit/index.ts';
 import { runRetention } from '../retention/index.ts';
 import { IMPORT_RUN_KEEP_DAYS } from './import-runs.ts';
-import { createMember } from './members.service.ts';
 
 const DKB = await readFile(
   join(import.meta.dirname, '__fixtures__', 'camt', 'dkb-camt053-001-08.xml'),
@@ -61,16 +59,7 @@ for (const dialect of TEST_DIALECTS) {
 
     beforeEach(async () => {
       t = await createTestApp(dialect);
-      for (const [number, first, email] of [
-        ['7', 'Alan', 'alan@example.org'],
-        ['42', 'Ada', 'ada@example.org'],
-        ['9', 'Margaret', 'margaret@example.org'],
-      ] as const)
-        await createMember(
-          t.deps,
-          CLI_ACTOR,
-          memberInput({ memberNumber: number, firstName: first, email }),
-        );
+      await seedMembers(t);
       board = new TestClient(t.app);
       password = await addUser(t.deps, 'kasse', ['board', 'treasurer']);
       await board.login('kasse', password);

@@ -14,6 +14,7 @@ import type { AppEnv } from '../../src/core/http/context.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Mailer, OutgoingMail } from '../../src/core/mail/mailer.ts';
 import { argon2Hasher } from '../../src/core/password.ts';
+import { createMember } from '../../src/members/index.ts';
 import { createTestDatabase } from './db.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -121,4 +122,24 @@ export function memberInput(overrides: Record<string, string> = {}): Record<stri
     leftOn: '',
     ...overrides,
   };
+}
+
+/** The three members the bank-import tests match transfers to: number, first name, address. */
+export const IMPORT_MEMBERS = [
+  ['42', 'Ada', 'ada@example.org'],
+  ['7', 'Alan', 'alan@example.org'],
+  ['9', 'Margaret', 'margaret@example.org'],
+] as const;
+
+/** Registers `members` (number, first name, address) with the CLI as actor. */
+export async function seedMembers(
+  t: Pick<TestApp, 'deps'>,
+  members: readonly (readonly [string, string, string])[] = IMPORT_MEMBERS,
+): Promise<void> {
+  for (const [number, first, email] of members)
+    await createMember(
+      t.deps,
+      CLI_ACTOR,
+      memberInput({ memberNumber: number, firstName: first, email }),
+    );
 }
