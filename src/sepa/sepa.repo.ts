@@ -141,6 +141,20 @@ export async function insertCollection(
       .execute();
 }
 
+/**
+ * The members with a debit in a collection due on or after `from` (not yet collected): a second
+ * collection of the same arrears would debit them twice.
+ */
+export async function membersInCollectionsDueFrom(db: Db, from: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('sepa_collection_items')
+    .innerJoin('sepa_collections', 'sepa_collections.id', 'sepa_collection_items.collection_id')
+    .select('sepa_collection_items.member_id')
+    .where('sepa_collections.due_on', '>=', from)
+    .execute();
+  return new Set(rows.map((row) => row.member_id));
+}
+
 export async function findCollection(db: Db, id: string): Promise<CollectionRow | undefined> {
   return db.selectFrom('sepa_collections').selectAll().where('id', '=', id).executeTakeFirst();
 }

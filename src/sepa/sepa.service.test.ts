@@ -286,6 +286,26 @@ for (const dialect of TEST_DIALECTS) {
       ]);
       const collections = await t.deps.db.selectFrom('sepa_collections').select('id').execute();
       assert.deepEqual(collections, [{ id: runKey }]);
+
+      // A second form (another tab, another board member), another key and date: the arrears
+      // are in the collection still to come, so nobody is debited twice.
+      await assert.rejects(
+        recordCollection(t.deps, CLI_ACTOR, { dueOn: '2026-03-20' }, 'K'.repeat(20)),
+        {
+          code: 'collection_invalid',
+          issues: [
+            {
+              path: 'dueOn',
+              message:
+                'no member with a valid mandate owes anything that is not in a collection still to come (3 are)',
+            },
+          ],
+        },
+      );
+      // Once its due date has passed, the next collection may take what is still owed.
+      t.clock.advance(30 * 86_400_000);
+      const later = await recordCollection(t.deps, CLI_ACTOR, { dueOn: '2026-04-30' });
+      assert.equal(later.started, true);
     });
 
     test('a pre-notification claimed by a run that died goes out once after the lease, never one already sent', async () => {

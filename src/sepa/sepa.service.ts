@@ -23,6 +23,7 @@ import {
   claimItemNotice,
   deleteMandates,
   findCollection,
+  membersInCollectionsDueFrom,
   findMandate,
   insertCollection,
   insertMandate,
@@ -221,8 +222,12 @@ export async function recordCollection(
     created_by: actor.id ?? actor.type,
     exported_at: null,
   };
+  // Arrears go down only when the bank's statement books the debit: whoever is in a collection
+  // still to come is left out, or two forms (two tabs, two board members) would debit twice.
+  const pending = await membersInCollectionsDueFrom(deps.db, clubToday(deps));
   const items: CollectionItemRow[] = [];
   for (const mandate of usable) {
+    if (pending.has(mandate.member_id)) continue;
     const account = await getAccount(deps, CLI_VISIBILITY, mandate.member_id);
     if (account.arrearsCents <= 0) continue;
     if (items.some((item) => item.member_id === mandate.member_id)) continue;
@@ -241,7 +246,13 @@ export async function recordCollection(
   }
   if (items.length === 0)
     throw new ValidationError('collection_invalid', 'There is nothing to collect.', [
-      { path: 'dueOn', message: 'no member with a valid mandate owes anything' },
+      {
+        path: 'dueOn',
+        message:
+          pending.size > 0
+            ? `no member with a valid mandate owes anything that is not in a collection still to come (${pending.size} are)`
+            : 'no member with a valid mandate owes anything',
+      },
     ]);
   try {
     await deps.db.transaction().execute(async (trx) => {
