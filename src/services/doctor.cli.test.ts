@@ -39,7 +39,7 @@ describe('treff doctor and treff services scrub-lastlog', () => {
       ),
     );
     assert.ok(lines.every((line) => /^[✗!–] /.test(line) || line.startsWith('doctor: ')));
-    assert.match(lines.at(-1) ?? '', /^doctor: 12 promises broken \(\d+ findings\), \d+ warnings/);
+    assert.match(lines.at(-1) ?? '', /^doctor: 13 promises broken \(\d+ findings\), \d+ warnings/);
     assert.match(result.err, /broken: logs 10 days; /);
   });
 
