@@ -127,6 +127,9 @@ for (const dialect of TEST_DIALECTS) {
       // Dovecot 2.4 reads its passwd-file as the dovecot user: the folder lets the group in.
       const dovecotDir = await stat(join(dir, 'etc/dovecot/treff'));
       assert.equal(dovecotDir.mode & 0o777, 0o750);
+      // And the group can pass the folders above it, new ones included.
+      for (const folder of ['etc', 'etc/dovecot'])
+        assert.equal((await stat(join(dir, folder))).mode & 0o777, 0o755, folder);
       if (root) assert.equal(dovecotDir.gid, groupId('dovecot'));
       assert.equal((await stat(join(dir, 'etc/postfix/treff'))).mode & 0o777, 0o755);
       const home = await stat(join(dir, 'home/ada'));

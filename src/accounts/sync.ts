@@ -181,7 +181,8 @@ export async function runSync(
     };
     for (const dir of PROJECTION_DIRS) {
       const path = join(root, dir.path);
-      await mkdir(path, { recursive: true, mode: dir.mode });
+      await makeDirs(path, dir.mode);
+      // An existing folder too (one made 0700 by an older treff under UMask=0077).
       await chmod(path, dir.mode);
       await owner(path, 0, dir.group);
     }

@@ -45,4 +45,11 @@ describe('folders made for a file, under the units’ umask 0077', () => {
     await makeDirs(join(dir, 'etc/dovecot/treff'), 0o700);
     assert.equal(await modeOf(join(dir, 'etc/dovecot/treff')), 0o755, 'an existing folder stays');
   });
+
+  test("a group's folder under new parents: the parents let the group pass", async () => {
+    await makeDirs(join(dir, 'root/etc/dovecot/treff'), 0o750);
+    assert.equal(await modeOf(join(dir, 'root/etc/dovecot/treff')), 0o750);
+    for (const folder of ['root', 'root/etc', 'root/etc/dovecot'])
+      assert.equal(await modeOf(join(dir, folder)), 0o755, folder);
+  });
 });

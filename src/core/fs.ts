@@ -23,17 +23,20 @@ export async function ensurePrivateDir(path: string): Promise<void> {
 }
 
 /**
- * Creates `path` and its missing parents with `mode` on each folder it creates, whatever the
- * umask (`mkdir` alone masks it: under treff's 0077 a new /etc/systemd/journald.conf.d would be
- * root's alone, and journald's readers, Dovecot's auth, would be shut out). Folders that exist
- * keep their mode. Idempotent.
+ * Creates `path` with `mode` and its missing parents, whatever the umask (`mkdir` alone masks
+ * it: under treff's 0077 a new /etc/systemd/journald.conf.d would be root's alone, and journald's
+ * readers, Dovecot's auth, would be shut out). New parents of a private folder are private too;
+ * those of any other are 0755, so a daemon can pass through them to its own folder (a 0750
+ * /etc/dovecot/treff for the dovecot group under a new /etc). Folders that exist keep their
+ * mode. Idempotent.
  */
 export async function makeDirs(path: string, mode: number): Promise<void> {
+  const parentMode = isGroupOrOtherAccessible(mode) ? 0o755 : mode;
   const first = await mkdir(path, { recursive: true, mode });
   if (first === undefined) return;
   // mkdir names the topmost folder it created; every folder from there down to `path` is new.
   for (let dir = path; ; dir = dirname(dir)) {
-    await chmod(dir, mode);
+    await chmod(dir, dir === path ? mode : parentMode);
     if (dir === first || dirname(dir) === dir) break;
   }
 }
