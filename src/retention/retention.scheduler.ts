@@ -7,9 +7,10 @@ import { compileRetention, jobsInScope, type JobScope } from './rules.ts';
 import { releasePages, runJob, type RuleStatus } from './retention.service.ts';
 
 /**
- * Schedules the retention jobs of `scope` (default all; see `JobScope`) inside `treff serve`, each at its interval and, with several
- * instances on one PostgreSQL database, in only one of them at a time (advisory lock); and,
- * hourly, the release of deleted rows' pages (`releasePages`).
+ * Schedules the retention jobs of `scope` (default all; see `JobScope`) inside `treff serve`,
+ * each at its interval and, with several instances on one PostgreSQL database, in only one of
+ * them at a time (advisory lock); and, hourly, the release of deleted rows' pages
+ * (`releasePages`).
  * Returns a function that stops the timers.
  */
 export function startRetentionScheduler(
