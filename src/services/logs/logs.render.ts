@@ -164,9 +164,10 @@ export function renderLogrotate(config: Config): { name: string; content: string
 
 /**
  * The directory of the website's declared log file, which nginx cannot create itself. Root's,
- * readable by treff's group: the retention job (as `user`) lists and stats the files to prove
- * their age, while only root (nginx's master, logrotate with `maxage`) writes there; a folder
- * the treff user could write would let it point nginx's root-opened log at any file.
+ * readable by treff's group (`user`, whose scheduled doctor looks at the log), written only by
+ * root: nginx's master, logrotate with `maxage`, and the retention job in the root
+ * treff-sync.service. A folder the treff user could write would let it point nginx's
+ * root-opened log at any file.
  */
 export function renderTmpfiles(config: Config, user: string): string {
   const webLog = websiteLogPath(config);
